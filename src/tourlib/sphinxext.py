@@ -1,0 +1,88 @@
+"""Sphinx extension that makes the built book self-contained and quiet.
+
+Add ``tourlib.sphinxext`` to the book's Sphinx extensions. It
+
+* marks the build as static (``TOURBOOK_STATIC_HTML=1``) before any chapter runs;
+  kernels inherit the variable, so :func:`tourlib.viz.show` emits a figure as a
+  ``<div>`` plus its Bokeh JSON instead of notebook JavaScript;
+* copies BokehJS (from the installed ``bokeh`` package) and tourlib's own
+  ``viz/js/*.js`` into ``_static/tourlib/`` and loads them once, only on the pages
+  that carry a figure;
+* serves MathJax and the ipywidgets HTML manager from ``_static/vendor`` (see
+  ``scripts/vendor-js.sh``) instead of a CDN;
+* removes the causes of the stock Jupyter Book 1 console errors: the thebe
+  configuration script that re-declares ``const THEBE_JS_URL`` on every page load
+  of a page that includes it twice, and the theme-mode value that the
+  pydata theme rejects.
+
+Nothing on a built page asks another host for anything; ``tests/test_book_pages.py``
+checks that in Chromium with every outside request blocked.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from .viz.embed import STATIC_ENV, bokehjs_files, js_files
+
+#: Where the vendored third-party files live, relative to ``_static``.
+VENDOR = "vendor"
+
+
+def _copy_assets(app) -> None:
+    target = Path(app.doctreedir).parent / "tourlib_static"
+    sub = target / "tourlib"
+    if sub.exists():
+        shutil.rmtree(sub)
+    sub.mkdir(parents=True)
+    for path in bokehjs_files() + js_files():
+        shutil.copy2(path, sub / path.name)
+    app.config.html_static_path.append(str(target))
+
+
+def _configure_offline(app, config) -> None:
+    static_paths = [Path(app.confdir) / p for p in config.html_static_path]
+    if not any((p / VENDOR / "mathjax" / "tex-chtml.js").exists() for p in static_paths):
+        raise FileNotFoundError(
+            "tourlib.sphinxext: no vendor/mathjax/tex-chtml.js in html_static_path "
+            f"{config.html_static_path}; run scripts/vendor-js.sh or add book/_static to html_static_path"
+        )
+    config.mathjax_path = f"{VENDOR}/mathjax/tex-chtml.js"
+    config.nb_ipywidgets_js = {
+        f"{VENDOR}/require.js": {},
+        f"{VENDOR}/html-manager/embed-amd.js": {"data-jupyter-widgets-cdn-only": "false"},
+    }
+
+
+def _dedupe_scripts(context) -> None:
+    """Drop repeated script entries from a page.
+
+    sphinx-thebe registers its inline configuration (``const THEBE_JS_URL = …``) from an
+    ``env-before-read-docs`` handler; under Sphinx 7 that reaches the page twice, and the second
+    ``const`` throws a SyntaxError. A page never needs the same script twice.
+    """
+    seen, unique = set(), []
+    for js in context.get("script_files", []):
+        key = (str(getattr(js, "filename", js) or ""), tuple(sorted(getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"] = unique
+
+
+def _page_scripts(app, pagename, templatename, context, doctree) -> None:
+    if "tourlib-bokeh-item" in context.get("body", ""):
+        # Only pages with a figure load BokehJS and the tour engine (once each).
+        for i, path in enumerate(bokehjs_files() + js_files()):
+            app.add_js_file(f"tourlib/{path.name}", priority=600 + i)
+    _dedupe_scripts(context)
+
+
+def setup(app):
+    os.environ[STATIC_ENV] = "1"
+    app.connect("config-inited", _configure_offline, priority=900)
+    app.connect("builder-inited", _copy_assets)
+    app.connect("html-page-context", _page_scripts)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

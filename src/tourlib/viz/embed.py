@@ -1,0 +1,117 @@
+"""Showing Bokeh figures: in the static book, in a live notebook, and as a standalone file.
+
+Three audiences, one figure object:
+
+* **The built book** (no kernel). The page loads BokehJS and tourlib's own
+  JavaScript (``viz/js/*.js``) once, from the book's ``_static`` folder (see
+  :mod:`tourlib.sphinxext`). Each figure output is only a ``<div>`` plus its
+  Bokeh JSON in a ``<script type="application/json">``; ``embed_items.js`` renders
+  them. The Sphinx extension sets ``TOURBOOK_STATIC_HTML=1`` before chapters
+  execute, and kernels inherit it, so :func:`show` knows it is being built.
+* **A live notebook** (Jupyter, Binder). :func:`show` loads tourlib's JavaScript
+  into the page and hands the figure to Bokeh's own notebook machinery.
+* **A standalone HTML file** (:func:`save_html`): everything inline, no outside
+  requests; used for slides, tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import uuid
+from pathlib import Path
+
+from bokeh.embed import json_item
+from bokeh.model import Model
+from bokeh.resources import INLINE
+
+JS_DIR = Path(__file__).parent / "js"
+
+#: Engine files load first; the figure scripts use them; embed_items.js renders last.
+_JS_ORDER = ("tour_engine.js",)
+_JS_LAST = ("embed_items.js",)
+
+STATIC_ENV = "TOURBOOK_STATIC_HTML"
+
+
+def js_files() -> list[Path]:
+    """tourlib's browser JavaScript files, in the order a page must load them."""
+    present = {p.name: p for p in sorted(JS_DIR.glob("*.js"))}
+    first = [present.pop(n) for n in _JS_ORDER if n in present]
+    last = [present.pop(n) for n in _JS_LAST if n in present]
+    return first + list(present.values()) + last
+
+
+def bokehjs_files() -> list[Path]:
+    """The BokehJS bundles (minified) of the installed Bokeh, in load order."""
+    from bokeh.util.paths import bokehjs_path
+
+    base = Path(bokehjs_path()) / "js"
+    names = ["bokeh.min.js", "bokeh-gl.min.js", "bokeh-widgets.min.js", "bokeh-tables.min.js"]
+    return [base / n for n in names]
+
+
+def static_mode() -> bool:
+    """True while the book is being built into static HTML."""
+    return os.environ.get(STATIC_ENV) == "1"
+
+
+def _item_html(model: Model) -> str:
+    target = f"tourlib-{uuid.uuid4().hex[:12]}"
+    item = json.dumps(json_item(model, target), separators=(",", ":"))
+    # A JSON payload inside <script> must not contain "</": escape it.
+    item = item.replace("</", "<\\/")
+    return (
+        f'<div class="tourlib-figure" id="{target}"></div>'
+        f'<script type="application/json" class="tourlib-bokeh-item" data-target="{target}">'
+        f"{item}</script>"
+    )
+
+
+class FigureOutput:
+    """A Bokeh model that displays itself correctly in every setting (see module doc)."""
+
+    def __init__(self, model: Model):
+        if not isinstance(model, Model):
+            raise TypeError(f"expected a Bokeh model (figure or layout), got {type(model).__name__}")
+        self.model = model
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        if static_mode():
+            return {"text/html": _item_html(self.model)}
+        # Live notebook: tourlib's scripts, then Bokeh's own notebook output.
+        from bokeh.embed.notebook import notebook_content
+        from bokeh.io.notebook import load_notebook
+
+        load_notebook(hide_banner=True, resources=INLINE)
+        script, div, _ = notebook_content(self.model)
+        scripts = "\n".join(p.read_text() for p in js_files() if p.name not in _JS_LAST)
+        return {
+            "text/html": div + f"<script>{scripts}</script><script>{script}</script>",
+        }
+
+
+def show(model: Model) -> None:
+    """Display a Bokeh figure or layout (book page, live notebook, or plain Python)."""
+    from IPython.display import display
+
+    display(FigureOutput(model))
+
+
+def standalone_html(model: Model, title: str = "tourlib figure") -> str:
+    """A complete HTML page with BokehJS and tourlib's JavaScript inline: no outside requests."""
+    bokeh_js = "\n".join(f"<script>{p.read_text()}</script>" for p in bokehjs_files())
+    ours = "\n".join(f"<script>{p.read_text()}</script>" for p in js_files())
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title>{bokeh_js}</head>"
+        f"<body>{_item_html(model)}{ours}</body></html>"
+    )
+
+
+def save_html(model: Model, path: str | os.PathLike, title: str = "tourlib figure") -> Path:
+    """Write :func:`standalone_html` to ``path`` and return the path."""
+    path = Path(path)
+    path.write_text(standalone_html(model, title), encoding="utf-8")
+    return path
