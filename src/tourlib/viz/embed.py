@@ -22,8 +22,12 @@ import os
 import uuid
 from pathlib import Path
 
+from contextlib import contextmanager
+
+from bokeh.document import Document
 from bokeh.embed import json_item
 from bokeh.model import Model
+from bokeh.models import CustomJS
 from bokeh.resources import INLINE
 
 JS_DIR = Path(__file__).parent / "js"
@@ -57,9 +61,49 @@ def static_mode() -> bool:
     return os.environ.get(STATIC_ENV) == "1"
 
 
+ON_READY = "tourlib:on_ready"
+
+
+def on_ready(model: Model, callback: CustomJS) -> Model:
+    """Run ``callback`` in the browser once the document holding ``model`` is rendered.
+
+    Bokeh's ``document_ready`` event belongs to a document, which a figure builder does not
+    have yet (the figure may still be placed in a layout). So builders tag the model with the
+    callback, and every way of showing a figure (:func:`show`, :func:`save_html`, the static
+    book) registers the tagged callbacks on the document it creates. Returns ``model``.
+    """
+    if not isinstance(callback, CustomJS):
+        raise TypeError(f"on_ready needs a bokeh.models.CustomJS, got {type(callback).__name__}")
+    callback.name = ON_READY
+    model.tags = [*model.tags, callback]
+    return model
+
+
+@contextmanager
+def _ready_document(model: Model, keep: bool = False):
+    """A document whose only root is ``model``, with every ``on_ready`` callback of its models registered."""
+    if model.document is not None:
+        raise ValueError(
+            "this figure already belongs to a Bokeh document (curdoc or another show); "
+            "build a new figure instead of showing the same one twice"
+        )
+    doc = Document()
+    doc.add_root(model)
+    callbacks = [t for m in model.references() for t in m.tags
+                 if isinstance(t, CustomJS) and t.name == ON_READY]
+    if callbacks:
+        doc.js_on_event("document_ready", *callbacks)
+    try:
+        yield doc
+    finally:
+        if not keep:  # free the model so the same figure can be saved or embedded again
+            doc.remove_root(model)
+
+
 def _item_html(model: Model) -> str:
     target = f"tourlib-{uuid.uuid4().hex[:12]}"
-    item = json.dumps(json_item(model, target), separators=(",", ":"))
+    with _ready_document(model):
+        item = json.dumps(json_item(model, target), separators=(",", ":"))
     # A JSON payload inside <script> must not contain "</": escape it.
     item = item.replace("</", "<\\/")
     return (
@@ -80,16 +124,26 @@ class FigureOutput:
     def _repr_mimebundle_(self, include=None, exclude=None):
         if static_mode():
             return {"text/html": _item_html(self.model)}
-        # Live notebook: tourlib's scripts, then Bokeh's own notebook output.
-        from bokeh.embed.notebook import notebook_content
-        from bokeh.io.notebook import load_notebook
+        _show_live(self.model)
+        return {"text/plain": ""}
 
-        load_notebook(hide_banner=True, resources=INLINE)
-        script, div, _ = notebook_content(self.model)
-        scripts = "\n".join(p.read_text() for p in js_files() if p.name not in _JS_LAST)
-        return {
-            "text/html": div + f"<script>{scripts}</script><script>{script}</script>",
-        }
+
+_LIVE_LOADED = False
+
+
+def _show_live(model: Model) -> None:
+    """Live notebook: load BokehJS and tourlib's scripts once per kernel, then Bokeh's own ``show``."""
+    global _LIVE_LOADED
+    from bokeh.io import output_notebook
+    from bokeh.io import show as bokeh_show
+    from IPython.display import Javascript, display
+
+    if not _LIVE_LOADED:
+        output_notebook(INLINE, hide_banner=True)
+        display(Javascript("\n".join(p.read_text() for p in js_files() if p.name not in _JS_LAST)))
+        _LIVE_LOADED = True
+    with _ready_document(model, keep=True):
+        bokeh_show(model)
 
 
 def show(model: Model) -> None:

@@ -1,0 +1,163 @@
+"""``load_dataset``: find a data set's files, decode them once, and cache the decoded arrays.
+
+The decoded arrays of each split are cached as an *uncompressed* ``.npz`` in
+``tourlib.store.cache_dir("datasets")``, named
+``<name>-<split>-<key>.npz`` where ``key`` is a hash of
+
+* the SHA-256 of every source file's contents (remembered per path, size and
+  mtime, see :mod:`tourlib.data.digests`), or for a source *folder* a
+  fingerprint of its files' names, sizes and mtimes,
+* the source format and the data set name and split,
+* ``CACHE_FORMAT``, bumped whenever decoding changes.
+
+So a second load, even in a new process, reads one file instead of decoding
+(uncompressed because loading a compressed cache of CIFAR-10 is several times
+slower; see ``benchmarks/bench_data_cache.py``). Replacing a source file changes
+the key, and the stale cache file is simply never read again.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from ..store import cache_dir, config_hash, load_npz, save_npz
+from .cifar import read_cifar10_batches
+from .dataset import Dataset
+from .digests import file_digests, folder_fingerprint
+from .errors import CorruptFileError
+from .idx import read_idx_pair
+from .imagefolder import read_image_folder
+from .locate import Source, locate
+from .registry import DatasetSpec, check_split, get_spec
+
+__all__ = ["CACHE_FORMAT", "DatasetSizeWarning", "load_dataset", "cache_path"]
+
+CACHE_FORMAT = 1
+
+
+class DatasetSizeWarning(UserWarning):
+    """A split holds a different number of images than its publisher's release."""
+
+
+def _decode(spec: DatasetSpec, split: str, source: Source) -> tuple[np.ndarray, np.ndarray]:
+    """Decode a split from its source files into (images, labels)."""
+    if source.format == "idx":
+        return read_idx_pair(*source.paths)
+    if source.format == "cifar-batches":
+        # Trusted: either named by the user (root / TOURBOOK_DATA) or MD5-checked by locate().
+        return read_cifar10_batches(source.paths[0], split)
+    if source.format == "image-folder":
+        ds = read_image_folder(source.paths[0], split=split, classes=spec.classes, mode="RGB")
+        return ds.images, ds.labels
+    raise ValueError(f"unknown source format {source.format!r}")  # pragma: no cover - internal
+
+
+def _fingerprint(path: Path) -> str:
+    return f"dir:{folder_fingerprint(path)}" if path.is_dir() else file_digests(path).sha256
+
+
+def cache_path(spec: DatasetSpec, split: str, source: Source) -> Path:
+    """The decoded-array cache file for this split and these exact source files."""
+    key = config_hash({
+        "cache_format": CACHE_FORMAT,
+        "dataset": spec.name,
+        "split": split,
+        "source_format": source.format,
+        "sources": [_fingerprint(p) for p in source.paths],
+    })
+    return cache_dir("datasets") / f"{spec.name}-{split}-{key}.npz"
+
+
+def _check(spec: DatasetSpec, split: str, source: Source, images: np.ndarray, labels: np.ndarray) -> None:
+    where = ", ".join(str(p) for p in source.paths)
+    if images.shape[1:] != spec.image_shape:
+        raise CorruptFileError(
+            f"{where}: images have shape {images.shape[1:]} but {spec.title} images are {spec.image_shape}; "
+            "is this the right file?"
+        )
+    expected = spec.split_sizes[split]
+    if len(images) != expected:
+        warnings.warn(
+            f"{where}: {spec.title} {split} holds {len(images)} images, the published release has {expected}",
+            DatasetSizeWarning,
+            stacklevel=3,
+        )
+
+
+def load_dataset(
+    name: str,
+    split: str,
+    root: str | os.PathLike | None = None,
+    *,
+    download: bool = True,
+    cache: bool = True,
+) -> Dataset:
+    """Load a split of MNIST, Fashion-MNIST or CIFAR-10 as uint8 images and int64 labels.
+
+    Parameters
+    ----------
+    name : {"mnist", "fashion-mnist", "cifar10"}
+        Case-insensitive; aliases ``"fashion_mnist"``, ``"fmnist"``, ``"cifar-10"`` work too.
+    split : {"train", "test"}
+    root : path-like, optional
+        A data folder to read from, and only from (see :mod:`tourlib.data.locate`
+        for its layout). Default: search ``$TOURBOOK_DATA``, then the download
+        cache, then download from the publisher.
+    download : bool, default True
+        Allow downloading when the files are nowhere on disk.
+    cache : bool, default True
+        Read and write the decoded-array cache.
+
+    Returns
+    -------
+    Dataset
+        ``images``: uint8, ``N×28×28`` (MNIST, Fashion-MNIST) or ``N×32×32×3``
+        (CIFAR-10, channels last); ``labels``: int64 in ``0..9``; ``classes``:
+        the class names in label order. Unpacks as
+        ``images, labels, classes = load_dataset(...)``.
+
+    Raises
+    ------
+    UnknownDatasetError
+        Unknown ``name`` or ``split`` (the message lists the valid ones).
+    DatasetNotFoundError
+        Files missing and not downloadable (the message says where to put them).
+    ChecksumError
+        A downloaded file does not match the publisher's MD5.
+    CorruptFileError
+        A file is truncated or corrupt, has the wrong IDX magic number, or image
+        and label counts differ.
+
+    Warns
+    -----
+    DatasetSizeWarning
+        If a split's size differs from the published release.
+
+    Examples
+    --------
+    >>> images, labels, classes = load_dataset("mnist", "test")   # doctest: +SKIP
+    >>> images.shape, labels.dtype, classes[:3]                    # doctest: +SKIP
+    ((10000, 28, 28), dtype('int64'), ('0', '1', '2'))
+    """
+    spec = get_spec(name)
+    split = check_split(split)
+    source = locate(spec, split, root=root, download=download)
+    path = cache_path(spec, split, source) if cache else None
+    if path is not None:
+        cached = load_npz(path)
+        if cached is not None:
+            try:
+                return Dataset(cached["images"], cached["labels"], spec.classes, spec.name, split,
+                               source=str(source.paths[0]))
+            except (KeyError, ValueError):
+                path.unlink(missing_ok=True)  # malformed cache entry: decode again
+    images, labels = _decode(spec, split, source)
+    _check(spec, split, source, images, labels)
+    result = Dataset(images, labels, spec.classes, spec.name, split, source=str(source.paths[0]))
+    if path is not None:
+        save_npz(path, compress=False, images=images, labels=labels)
+    return result

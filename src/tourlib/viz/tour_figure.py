@@ -1,0 +1,408 @@
+"""The interactive Grand Tour figure: a Bokeh layout whose animation runs in the browser.
+
+:func:`tour_figure` embeds the data once (compactly, see :mod:`tourlib.viz.encode`) together
+with the parameters of a :class:`tourlib.tour.GrandTour`; ``viz/js/tour_figure.js`` rebuilds
+the same tour in the page (``TourEngine.GrandTour.fromParams``) and draws every frame itself.
+Nothing is pre-rendered.
+
+What the reader sees and does
+    * points projected by the current view, ``(X − μ) @ G[:, :2]`` (row vectors; ``μ`` the
+      centre, by default the mean of all points), rasterised each frame into one
+      ``image_rgba`` glyph, as dots or as the points' own image thumbnails;
+    * play / pause, a speed slider, reset, zoom and pan (toolbar), preset views;
+    * axis handles (d ≤ ``MAX_HANDLES``): the segment from the origin to ``s · G[i, :2]``
+      (``s`` = the on-screen extent E of the data, see :func:`view_geometry`), i.e. where a step
+      of length ``s`` along data axis ``i`` lands; a handle never leaves the view (|G[i, :2]| ≤ 1). Dragging a handle end by ``Δ`` (data units) pauses the tour and sets
+      ``G ← drag_axis(G_start, i, Δ / s)`` (``TourEngine.dragAxis``);
+    * a rectangle brush selects points; their centroid ``c`` (data space, at the current
+      time) gets a handle; dragging it by ``Δ`` sets ``G ← drag_centroid(G_start, c, Δ)``;
+    * a legend: hover highlights a class, click hides it (hidden points stay as faint ghosts);
+    * tooltips: index, label, prediction and the point's image;
+    * a time axis when ``X`` is T×N×d: slider and play; between steps ``k`` and ``k+1`` the
+      points move linearly, ``X(k + f) = (1 − f) X_k + f X_{k+1}``, under a fixed view;
+    * several panels (a list or dict of data sets) that share one view.
+
+The live state (current ``G``, tour time, brush...) is kept in a :class:`TourState` model that
+the browser writes to; :class:`tourlib.viz.live.TourView` reads it from Python.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+from bokeh.layouts import column, row
+from bokeh.models import (
+    BoxSelectTool,
+    Button,
+    ColumnDataSource,
+    CustomJS,
+    Div,
+    InlineStyleSheet,
+    PanTool,
+    RadioButtonGroup,
+    Range1d,
+    ResetTool,
+    SaveTool,
+    Slider,
+    WheelZoomTool,
+    ZoomInTool,
+    ZoomOutTool,
+)
+from bokeh.plotting import figure
+
+from tourlib.tour import GrandTour
+
+from .encode import quantize_columns
+from .palette import class_colors
+from .raster import GHOST_ALPHA, _ring_offsets, auto_dot_size, splat_offsets
+from .tour_inputs import TourInputs, prepare_tour_inputs, view_matrix
+from .tour_models import TourPanelData, TourState
+
+__all__ = ["tour_figure", "TourLayout", "view_geometry"]
+
+#: Tag that marks a tour figure's layout, so :class:`~tourlib.viz.live.TourView` can find its state.
+LAYOUT_TAG = "tourlib-tour-figure"
+#: Axis handles are drawn up to this many dimensions (more would be an unreadable star).
+MAX_HANDLES = 20
+#: The view shows a square of half-width ``VIEW_MARGIN × E`` around the origin (E: see view_geometry).
+VIEW_MARGIN = 1.15
+#: Views and points sampled to estimate the on-screen extent E.
+EXTENT_VIEWS = 24
+EXTENT_SAMPLE = 5000
+
+_NO_ENGINE = "console.error('tourlib: tour_figure.js is not loaded on this page; the tour cannot run.')"
+
+_LEGEND_CSS = """
+:host { font: 13px/1.35 system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif; color: #333; }
+.tl-legend { display: flex; flex-direction: column; gap: 1px; user-select: none; }
+.tl-head { font-weight: 600; margin: 0 0 4px 2px; color: #444; }
+.tl-item { display: flex; align-items: center; gap: 7px; padding: 2px 6px; border-radius: 4px; cursor: pointer; }
+.tl-item:hover { background: #f0f0f0; }
+.tl-item.tl-off { opacity: 0.35; }
+.tl-item.tl-off .tl-name { text-decoration: line-through; }
+.tl-sw { width: 12px; height: 12px; border-radius: 50%; flex: none; }
+.tl-count { color: #999; font-size: 11px; margin-left: auto; padding-left: 6px; }
+.tl-hint { color: #999; font-size: 11px; margin: 6px 0 0 2px; }
+"""
+
+
+def view_geometry(inputs: TourInputs, center: bool | Sequence[float] | np.ndarray = True, tour=None):
+    """Centre ``μ``, radius ``R = max ‖x − μ‖`` and on-screen extent ``E`` of the data.
+
+    ``center=True``: ``μ`` is the mean of all points; ``False``: the origin; an array: that point.
+    ``E`` is how far from the origin the tour typically shows points: the median, over
+    ``EXTENT_VIEWS`` views ``G(t_k)`` of ``tour`` (t_k = 0, 2, 4, … tour seconds), of the 99.5 %
+    quantile of ``‖(x − μ) G(t_k)[:, :2]‖`` over (at most ``EXTENT_SAMPLE``) points, and never more
+    than ``R``. In d dimensions a random plane keeps about ``sqrt(2/d)`` of a vector's length, so
+    ``E`` is much smaller than ``R`` for high-dimensional data. Without a tour ``E = R``.
+    """
+    d = inputs.dim
+    if center is True:
+        total = sum(p.X.sum(axis=(0, 1)) for p in inputs.panels)
+        count = sum(p.X.shape[0] * p.X.shape[1] for p in inputs.panels)
+        mu = total / count
+    elif center is False or center is None:
+        mu = np.zeros(d)
+    else:
+        mu = np.asarray(center, dtype=np.float64)
+        if mu.shape != (d,) or not np.isfinite(mu).all():
+            raise ValueError(f"center must be True, False or a finite point of length d = {d}, got shape {mu.shape}")
+    radius = max(float(np.sqrt(((p.X - mu) ** 2).sum(axis=2)).max()) for p in inputs.panels)
+    radius = radius if radius > 0 else 1.0
+    if tour is None:
+        return mu, radius, radius
+    pts = np.concatenate([p.X.reshape(-1, d) for p in inputs.panels])
+    if len(pts) > EXTENT_SAMPLE:
+        pts = pts[np.linspace(0, len(pts) - 1, EXTENT_SAMPLE).astype(np.int64)]
+    pts = pts - mu
+    per_view = [np.quantile(np.linalg.norm(pts @ tour.screen_basis(2.0 * k), axis=1), 0.995)
+                for k in range(EXTENT_VIEWS)]
+    extent = float(np.median(per_view))
+    extent = min(radius, extent) if extent > 0 else radius
+    return mu, radius, extent
+
+
+class TourLayout:
+    """Names of the Bokeh models of a built tour figure (for tests and :mod:`tourlib.viz.live`)."""
+
+    def __init__(self, layout, state: TourState, plots, panels, widgets, mu, radius, tour_params):
+        self.layout = layout
+        self.state = state
+        self.plots = plots
+        self.panels = panels
+        self.widgets = widgets
+        self.center = mu
+        self.radius = radius
+        self.tour_params = tour_params
+
+
+def _legend_html(classes: list[str], colors: list[str], counts: np.ndarray) -> str:
+    items = "".join(
+        f'<div class="tl-item" data-class="{k}" title="hover: highlight · click: show/hide">'
+        f'<span class="tl-sw" style="background:{colors[k]}"></span>'
+        f'<span class="tl-name">{html.escape(name)}</span><span class="tl-count">{int(counts[k])}</span></div>'
+        for k, name in enumerate(classes)
+    )
+    return (
+        f'<div class="tl-legend"><div class="tl-head">classes</div>{items}'
+        '<div class="tl-hint">hover: highlight<br>click: show / hide</div></div>'
+    )
+
+
+def _call(state: TourState, method: str, extra: str = "", **args) -> CustomJS:
+    """Short glue: call ``TourFigure.call(state, method, …)`` from a Bokeh callback."""
+    js_args = f", {extra}" if extra else ""
+    code = (
+        f"if (window.TourFigure) {{ window.TourFigure.call(state, {json.dumps(method)}{js_args}); }} else {{ {_NO_ENGINE} }}"
+    )
+    return CustomJS(args=dict(state=state, **args), code=code)
+
+
+def tour_figure(
+    X: Any,
+    labels: Any = None,
+    *,
+    classes: Sequence[str] | None = None,
+    images: Any = None,
+    predictions: Any = None,
+    seed: int = 0,
+    speed: float = 1.0,
+    presets: Mapping[str, Any] | None = None,
+    times: Sequence[Any] | None = None,
+    time_name: str = "epoch",
+    time_speed: float = 2.0,
+    axis_labels: Sequence[str] | str | None = None,
+    center: bool | Sequence[float] | np.ndarray = True,
+    dot_size: int | None = None,
+    image_size: int = 24,
+    max_images: int = 1000,
+    autoplay: bool = True,
+    size: int | None = None,
+    title: str | None = None,
+    return_parts: bool = False,
+):
+    """An interactive Grand Tour of ``X``, animated in the browser (see module doc).
+
+    Parameters
+    ----------
+    X : N×d or T×N×d array, or a list / dict of them (panels sharing one view).
+    labels, classes : class codes 0…K−1 (or names) per point and the class names.
+    images : one image per point (N×h×w or N×h×w×3); thumbnails for ≤ ``max_images`` points.
+    predictions : predicted class per point, N or T×N (shown in tooltips).
+    seed, speed : the :class:`~tourlib.tour.GrandTour` (``speed`` scales its angular speed).
+    presets : ``{name: G}`` with G an orthogonal d×d view or a d×2 screen basis; one button each.
+    times, time_name, time_speed : labels of the T steps, the axis name, steps per second.
+    axis_labels : names of the d axis handles; ``"classes"`` uses the class names and colours
+        (for a softmax or logit layer, where axis i is class i).
+    center : True (subtract the mean), False, or a point μ; the screen shows (X − μ) @ G[:, :2].
+    dot_size, image_size : dot diameter and thumbnail size in pixels (dot size auto from N).
+    autoplay : start rotating when the figure scrolls into view.
+    size : side of each square panel in pixels (default by the number of panels).
+    return_parts : also return a :class:`TourLayout` naming the models (for tests).
+
+    Returns the Bokeh layout (show it with :func:`tourlib.viz.show`); with ``return_parts``,
+    ``(layout, parts)``.
+    """
+    inputs = prepare_tour_inputs(
+        X, labels, classes=classes, images=images, predictions=predictions,
+        max_images=max_images, times=times,
+    )
+    d, T = inputs.dim, inputs.n_times
+    if not np.isfinite(speed):
+        raise ValueError(f"speed must be a finite number, got {speed}")
+    if dot_size is not None and (int(dot_size) != dot_size or dot_size < 1 or dot_size > 32):
+        raise ValueError(f"dot_size must be a whole number of pixels in 1…32, got {dot_size}")
+    if not 4 <= int(image_size) <= 96:
+        raise ValueError(f"image_size must be 4…96 pixels, got {image_size}")
+    if time_speed <= 0:
+        raise ValueError(f"time_speed (steps per second) must be > 0, got {time_speed}")
+    tour = GrandTour(d, seed=seed, speed=speed)
+    mu, radius, extent = view_geometry(inputs, center, tour)
+    params = tour.params()
+    G0 = np.asarray(tour.matrix(0.0), dtype=np.float64)
+
+    preset_views = {str(k): view_matrix(v, d, f"presets[{k!r}]") for k, v in (presets or {}).items()}
+    n_classes = len(inputs.classes)
+    colors = class_colors(n_classes)
+    handle_labels, handle_colors = _axis_handles(axis_labels, d, inputs.classes, colors)
+
+    n_max = max(p.n_points for p in inputs.panels)
+    diameter = int(dot_size) if dot_size is not None else auto_dot_size(n_max)
+    n_panels = len(inputs.panels)
+    side = int(size) if size is not None else {1: 470, 2: 360}.get(n_panels, 280)
+    half = VIEW_MARGIN * extent
+
+    state = TourState(
+        dim=d, center=mu.tolist(), matrix=G0.ravel().tolist(), playing=False, rate=1.0, mode="dots",
+    )
+    x_range = Range1d(-half, half, bounds=None)
+    y_range = Range1d(-half, half, bounds=None)
+    # Sources the browser rewrites every frame are not synced back to a live kernel (syncable=False).
+    handle_source = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[], lx=[], ly=[], label=[], color=[]),
+                                     syncable=False)
+
+    panel_models, plots = [], []
+    for k, panel in enumerate(inputs.panels):
+        qc = quantize_columns(panel.X - mu)
+        label_dtype = np.uint8 if n_classes <= 255 else np.uint16
+        data = TourPanelData(
+            name=panel.name, shape=list(panel.X.shape), points=qc.q, scale=qc.scale, offset=qc.offset,
+            labels=panel.labels.astype(label_dtype),
+            predictions=None if panel.predictions is None else panel.predictions.astype(np.int16),
+            images=panel.images, image_index=panel.image_index,
+        )
+        p, sources = _panel_plot(panel.name or title, side, x_range, y_range, handle_source,
+                                 show_handles=d <= MAX_HANDLES, first=k == 0)
+        plots.append(p)
+        panel_models.append(dict(plot=p, data=data, **sources))
+
+    counts = np.bincount(np.concatenate([p.labels for p in inputs.panels]), minlength=n_classes)
+    legend = Div(
+        text=_legend_html(inputs.classes, colors, counts), width=150,
+        stylesheets=[InlineStyleSheet(css=_LEGEND_CSS)],
+        visible=n_classes > 1,
+    )
+
+    widgets = _widgets(inputs, preset_views, time_name)
+    config = dict(
+        tour=params, radius=radius, half=half, handle_scale=extent, center=mu.tolist(),
+        classes=inputs.classes, colors=colors, ghost_alpha=GHOST_ALPHA,
+        fill=splat_offsets(diameter).ravel().tolist(),
+        ring=_ring_offsets(diameter).ravel().tolist() if diameter >= 3 else [],
+        dot_size=diameter, image_size=int(image_size),
+        axis_labels=handle_labels, axis_colors=handle_colors, show_handles=d <= MAX_HANDLES,
+        time_labels=inputs.time_labels, time_name=time_name, time_speed=float(time_speed),
+        presets={k: v.ravel().tolist() for k, v in preset_views.items()},
+        autoplay=bool(autoplay),
+    )
+    fig = dict(
+        state=state, config=config, panels=panel_models, handles=handle_source, legend=legend,
+        widgets={k: v for k, v in widgets.items() if k != "preset_buttons"},
+        presets=widgets["preset_buttons"],
+    )
+    _wire(fig, plots, x_range, y_range)
+
+    controls = [widgets["play"], widgets["reset"], widgets["speed"]]
+    if widgets["mode"] is not None:
+        controls.append(widgets["mode"])
+    rows = [row(*plots, legend), row(*controls, styles={"align-items": "center"})]
+    if inputs.has_time:
+        rows.append(row(widgets["time_play"], widgets["time_slider"]))
+    if widgets["preset_buttons"]:
+        rows.append(row(Div(text="views:", styles={"color": "#555", "align-self": "center"}),
+                        *widgets["preset_buttons"], styles={"align-items": "center"}))
+    layout = column(*rows, tags=[LAYOUT_TAG, state])
+    if return_parts:
+        parts = TourLayout(layout, state, plots, panel_models, widgets, mu, radius, params)
+        return layout, parts
+    return layout
+
+
+def _axis_handles(axis_labels, d, classes, colors):
+    """Labels and colours of the d axis handles."""
+    grey = "#555555"
+    if axis_labels is None:
+        return [f"x{i}" for i in range(d)], [grey] * d
+    if isinstance(axis_labels, str):
+        if axis_labels != "classes":
+            raise ValueError(f"axis_labels must be None, 'classes' or a list of d names; got {axis_labels!r}")
+        if len(classes) != d:
+            raise ValueError(
+                f"axis_labels='classes' needs one class per axis: d = {d} but {len(classes)} classes"
+            )
+        return list(classes), list(colors)
+    names = [str(a) for a in axis_labels]
+    if len(names) != d:
+        raise ValueError(f"axis_labels has {len(names)} names but the data has d = {d} axes")
+    return names, [grey] * d
+
+
+def _panel_plot(name, side, x_range, y_range, handle_source, *, show_handles, first):
+    """One square panel: the raster image, axis handles, brush centroid and hover marker."""
+    tools = [
+        BoxSelectTool(renderers=[], description="Brush: select points (drag their centroid to rotate)"),
+        PanTool(), WheelZoomTool(), ZoomInTool(), ZoomOutTool(), ResetTool(), SaveTool(),
+    ]
+    p = figure(
+        title=name or None, frame_width=side, frame_height=side, x_range=x_range, y_range=y_range,
+        tools=tools, active_drag=tools[0], toolbar_location="above", output_backend="canvas",
+        min_border=6, background_fill_color="#ffffff", border_fill_color="#ffffff",
+    )
+    p.toolbar.logo = None
+    p.axis.visible = False
+    p.grid.visible = False
+    p.outline_line_color = "#dddddd"
+    if p.title is not None:
+        p.title.text_font_size = "13px"
+        p.title.text_color = "#444444"
+
+    image = ColumnDataSource(dict(image=[np.zeros((1, 1), np.uint32)], x=[-1.0], y=[1.0], dw=[2.0], dh=[2.0]),
+                             syncable=False)
+    p.image_rgba("image", "x", "y", "dw", "dh", source=image, origin="top_left", anchor="top_left")
+    p.scatter(0, 0, marker="cross", size=9, line_color="#bbbbbb", line_width=1)
+    if show_handles:
+        p.segment("x0", "y0", "x1", "y1", source=handle_source, line_color="color", line_width=1.6, line_alpha=0.8)
+        p.scatter("x1", "y1", source=handle_source, size=9, fill_color="white", line_color="color", line_width=2)
+        p.text("lx", "ly", text="label", source=handle_source, text_font_size="11px",
+               text_color="#333333", text_align="center", text_baseline="middle",
+               background_fill_color="white", background_fill_alpha=0.75)
+    centroid = ColumnDataSource(dict(x=[], y=[]), syncable=False)
+    p.scatter("x", "y", source=centroid, marker="circle_cross", size=18, fill_color="white",
+              fill_alpha=0.8, line_color="#222222", line_width=2)
+    hover = ColumnDataSource(dict(x=[], y=[], color=[]), syncable=False)
+    p.scatter("x", "y", source=hover, size=14, fill_alpha=0, line_color="color", line_width=2.5)
+    return p, dict(image=image, centroid=centroid, hover=hover)
+
+
+def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], time_name: str):
+    """The Bokeh controls under the panels (callbacks are wired in :func:`_wire`)."""
+    play = Button(label="▶ Play", width=90, button_type="primary", syncable=False)
+    reset = Button(label="↺ Reset", width=80)
+    speed = Slider(title="speed", start=0.0, end=4.0, step=0.1, value=1.0, width=170, syncable=False)
+    has_images = any(p.images is not None for p in inputs.panels)
+    mode = RadioButtonGroup(labels=["dots", "images"], active=0, width=140, syncable=False) if has_images else None
+    time_play = time_slider = None
+    if inputs.has_time:
+        time_play = Button(label=f"▶ {time_name}s", width=100, syncable=False)
+        time_slider = Slider(
+            title=f"{time_name} {inputs.time_labels[0]}", start=0, end=inputs.n_times - 1, step=0.01,
+            value=0, show_value=False, width=420, syncable=False,
+        )
+    buttons = [Button(label=name, width=max(60, 9 * len(name) + 20)) for name in presets]
+    for b, name in zip(buttons, presets):
+        b.tags = [name]
+    return dict(play=play, reset=reset, speed=speed, mode=mode, time_play=time_play,
+                time_slider=time_slider, preset_buttons=buttons)
+
+
+def _wire(fig: dict, plots, x_range, y_range) -> None:
+    """Connect the Bokeh models to ``window.TourFigure`` with short CustomJS glue."""
+    state = fig["state"]
+    attach = CustomJS(
+        args=dict(fig=fig),
+        code=f"if (window.TourFigure) {{ window.TourFigure.attach(fig, cb_obj); }} else {{ {_NO_ENGINE} }}",
+    )
+    for k, p in enumerate(plots):
+        p.js_on_change("inner_width", attach)
+        p.js_on_change("inner_height", attach)
+        p.js_on_event("selectiongeometry", _call(state, "brush", f"{k}, cb_obj.geometry, cb_obj.final"))
+    invalidate = _call(state, "viewChanged")
+    for r in (x_range, y_range):
+        r.js_on_change("start", invalidate)
+        r.js_on_change("end", invalidate)
+    w = fig["widgets"]
+    w["play"].js_on_event("button_click", _call(state, "togglePlay"))
+    w["reset"].js_on_event("button_click", _call(state, "reset"))
+    w["speed"].js_on_change("value", _call(state, "setRate", "cb_obj.value"))
+    if w["mode"] is not None:
+        w["mode"].js_on_change("active", _call(state, "setMode", "cb_obj.active == 1 ? 'images' : 'dots'"))
+    if w["time_play"] is not None:
+        w["time_play"].js_on_event("button_click", _call(state, "toggleTimePlay"))
+        w["time_slider"].js_on_change("value", _call(state, "setEpoch", "cb_obj.value"))
+    for b in fig["presets"]:
+        b.js_on_event("button_click", _call(state, "applyPreset", json.dumps(b.tags[0])))
+    for prop in ("matrix", "playing", "rate", "epoch", "mode"):
+        state.js_on_change(prop, _call(state, "stateChanged", json.dumps(prop)))
