@@ -65,6 +65,7 @@ def test_endpoints_are_the_true_activations_rotated():
     tr = layer_transition(X, layer)
     U = tr.alignment.in_basis.matrix()
     V = tr.alignment.out_basis.matrix()
+    assert np.allclose(U.T @ U, np.eye(6), atol=1e-12) and np.allclose(V.T @ V, np.eye(4), atol=1e-12)
     assert tr.width == 6
     assert np.allclose(tr.start[:, :6] @ U.T, X, atol=1e-12)
     assert np.allclose(tr.end[:, :4] @ V.T, X @ M + b, atol=1e-12)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tourlib.embed import (align_screen, align_series, correspondence_report, correspondence_table,
-                           fixed_linear_series, normalize_screen)
+                           fixed_linear_series, normalize_screen, normalize_series, rotate_onto)
 
 RNG = np.random.default_rng(7)
 
@@ -61,6 +61,22 @@ def test_align_series_chains_rotated_copies_onto_the_first_layout():
         np.testing.assert_allclose(frame, normalize_screen(y0), atol=1e-9)
 
 
+def test_normalize_series_uses_one_centre_and_scale_for_all_layouts():
+    series = RNG.normal(loc=3.0, scale=20.0, size=(3, 60, 2))
+    series[:, :10] = series[0, :10]  # ten points that never move
+    out = normalize_series(series)
+    np.testing.assert_allclose(out.reshape(-1, 2).mean(axis=0), 0, atol=1e-12)
+    assert np.sqrt((out ** 2).sum(axis=2).mean()) == pytest.approx(1.0)
+    np.testing.assert_array_equal(out[1, :10], out[0, :10])  # still points stay still
+    np.testing.assert_allclose(normalize_series(0.5 * series - 4.0), out, atol=1e-12)
+
+
+def test_rotate_onto_finds_the_orthogonal_map_about_the_origin():
+    y = RNG.normal(size=(40, 2))
+    q = rotation2(-2.2) @ np.diag([1.0, -1.0])
+    np.testing.assert_allclose(rotate_onto(y @ q, y), y, atol=1e-12)
+
+
 # --- the report: linear projections ----------------------------------------------------------
 
 @pytest.mark.parametrize("align", [False, True])
@@ -104,6 +120,40 @@ def test_subset_translation_moves_still_points_only_by_the_renormalisation():
         assert rep.moved_move[0] > rep.still_move[0]
         ratios.append(rep.ratio[0])
     assert ratios == sorted(ratios, reverse=True), ratios  # fewer moved points → smaller ratio
+
+
+def test_with_fixed_axes_a_subset_move_leaves_every_other_point_exactly_still():
+    # normalize="series" (one centre and scale for all epochs, as with fixed axes): under a fixed
+    # linear map a point that did not move in data does not move on screen, whatever the others do.
+    x0 = centred_data(n=500, d=4)
+    x1 = x0.copy()
+    x1[:60] += np.array([3.0, -2.0, 1.0, 0.5])
+    data = np.stack([x0, x1])
+    screen = fixed_linear_series(data, first_two_axes(4))
+    rep = correspondence_report(data, screen, quantile=0.1, normalize="series", align=False)
+    np.testing.assert_array_equal(rep.screen_move[0, 60:], 0)
+    assert rep.still_move[0] == 0 and rep.ratio[0] == 0 and rep.normalize == "series"
+    assert (rep.screen_move[0, :60] > 0).all()
+    # Alignment fits one rotation to all points, moved ones included, so the still points turn
+    # rigidly with it: each moves by 2·sin(φ/2)·(its distance from the centre), one φ for all.
+    aligned = correspondence_report(data, screen, quantile=0.1, normalize="series", align=True)
+    radius = np.linalg.norm(normalize_series(screen)[0, 60:], axis=1)
+    chord = aligned.screen_move[0, 60:] / radius
+    np.testing.assert_allclose(chord, chord.mean(), rtol=1e-5)
+    assert 0 < chord.mean() < aligned.moved_move[0]
+
+
+def test_series_normalisation_sees_scale_changes_between_epochs_that_epoch_normalisation_ignores():
+    data = random_walk(t=3)
+    screen = fixed_linear_series(data, first_two_axes(5)).astype(float)
+    grown = screen * np.array([1.0, 1.0, 3.0])[:, None, None]
+    per_epoch = [correspondence_report(data, s, normalize="epoch") for s in (screen, grown)]
+    series = [correspondence_report(data, s, normalize="series") for s in (screen, grown)]
+    np.testing.assert_allclose(per_epoch[1].screen_move, per_epoch[0].screen_move, atol=1e-9)
+    assert not np.allclose(series[1].screen_move[1], series[0].screen_move[1])
+    # a common scale and shift of the whole series changes nothing in either mode
+    same = correspondence_report(data, 7.0 * screen + 2.0, normalize="series")
+    np.testing.assert_allclose(same.screen_move, series[0].screen_move, atol=1e-9)
 
 
 def test_rotation_within_the_projected_plane_is_shown_in_proportion():
@@ -213,6 +263,7 @@ def test_correspondence_table_has_one_row_per_method_and_step():
     ((3, 50, 4), (3, 50, 2), {"quantile": 0.6}, "quantile"),
     ((3, 50, 4), (3, 50, 2), {"quantile": 0}, "quantile"),
     ((3, 50, 4), (3, 50, 2), {"quantile": 0.01}, "less than one point"),
+    ((3, 50, 4), (3, 50, 2), {"normalize": "frame"}, "normalize"),
 ])
 def test_bad_input_raises_clear_errors(data_shape, screen_shape, kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -83,6 +83,23 @@ def test_method_epoch_grid_titles_and_per_epoch_predictions():
     assert src.data["pred4"] == [str(k) for k in preds[1]]
 
 
+def test_shared_axes_rows_use_one_pair_of_ranges_covering_every_panel():
+    labels = RNG.integers(0, 10, N)
+    series = {"fixed": RNG.normal(size=(3, N, 2)) * [[[1.0]], [[2.0]], [[5.0]]], "t-SNE": RNG.normal(size=(3, N, 2))}
+    layout = method_epoch_grid(series, labels, epochs=[0, 1, 2], fixed_axes=["fixed"],
+                               panel_width=300, panel_height=200)
+    plots, _, _ = parts(layout)
+    fixed, free = plots[:3], plots[3:]
+    assert len({id(p.x_range) for p in fixed}) == 1 and len({id(p.y_range) for p in fixed}) == 1
+    xr, yr = fixed[0].x_range, fixed[0].y_range
+    pts = series["fixed"].reshape(-1, 2)
+    assert xr.start < pts[:, 0].min() and xr.end > pts[:, 0].max()
+    assert yr.start < pts[:, 1].min() and yr.end > pts[:, 1].max()
+    # same data units per pixel on both axes
+    assert (xr.end - xr.start) / 300 == pytest.approx((yr.end - yr.start) / 200)
+    assert len({id(p.x_range) for p in free}) == 3  # the t-SNE row fits each panel on its own
+
+
 def test_initial_selection_count_line_and_class_buttons():
     labels = np.repeat(np.arange(5), 10)
     layout = small_multiples(layouts(2), labels, selected=[1, 2, 3], select_buttons=[1, 3])
@@ -111,6 +128,9 @@ def test_initial_selection_count_line_and_class_buttons():
     (lambda: small_multiples([("a", np.zeros((N, 2)))], np.zeros(N, int), select_buttons=[12]), "select_buttons"),
     (lambda: small_multiples([(1, np.zeros((N, 2)))], np.zeros(N, int)), "title a str"),
     (lambda: method_epoch_grid({"a": np.zeros((2, N, 2))}, np.zeros(N, int), epochs=[1, 2, 3]), "len\\(epochs\\)"),
+    (lambda: method_epoch_grid({"a": np.zeros((2, N, 2))}, np.zeros(N, int), epochs=[1, 2], fixed_axes=["b"]),
+     "fixed_axes"),
+    (lambda: small_multiples([("a", np.zeros((N, 2)))], np.zeros(N, int), shared_axes=[3]), "shared_axes"),
 ])
 def test_bad_input_raises_clear_errors(call, match):
     with pytest.raises(ValueError, match=match):

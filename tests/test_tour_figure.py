@@ -191,7 +191,7 @@ def test_handles_only_for_up_to_twenty_dimensions():
         layout, parts = tour_figure(X, return_parts=True)
         cfg = parts.plots[0].js_property_callbacks["change:inner_width"][0].args["fig"]["config"]
         assert cfg["show_handles"] is shown
-        assert len(parts.plots[0].renderers) == (7 if shown else 4)
+        assert len(parts.plots[0].renderers) == (4 if shown else 2)
 
 
 def test_axis_labels_from_classes_take_class_colours():

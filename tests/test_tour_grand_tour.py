@@ -9,18 +9,10 @@ import scipy.linalg
 from tourlib.tour import GrandTour, orthogonality_error
 from tourlib.tour.givens import expm_rotation, plane_rotation_product
 from tourlib.tour.grand_tour import rotate_row_pairs
+from tourlib.tour.planes import plane_distance
 
 DIMS = [2, 3, 4, 5, 8, 11]
 TIMES = [0.0, 0.05, 1.0, 7.3, -2.5, 123.4]
-
-
-def plane_distance(B, T):
-    """‖B Bᵀ − T Tᵀ‖₂ = sin(largest principal angle) for stacks of d×2 orthonormal bases B (K,d,2), T (d,2)."""
-    M = np.einsum("kdi,dj->kij", B, T)
-    fro2 = np.einsum("kij,kij->k", M, M)
-    det = M[:, 0, 0] * M[:, 1, 1] - M[:, 0, 1] * M[:, 1, 0]
-    smin2 = 0.5 * (fro2 - np.sqrt(np.maximum(fro2**2 - 4 * det**2, 0.0)))
-    return np.sqrt(np.clip(1.0 - smin2, 0.0, None))
 
 
 # ------------------------------------------------------------------ structure

@@ -18,6 +18,9 @@ ENGINE = Path(__file__).resolve().parents[1] / "src" / "tourlib" / "viz" / "js" 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js (`node`) is not installed; the JS engine cannot be run")
 TOL = 1e-9
+#: (dim, seed, speed) of the torus-path cases: several seeds in d = 2, 3, 5, 8.
+TORUS_CASES = [(2, 1, 1.0), (2, 2**32 - 1, 0.7), (3, 7, 0.5), (3, 12345, 1.0), (5, 123, 1.3), (5, 0, 2.0),
+               (8, 99, 1.0), (8, 2**31, 0.6)]
 
 DRIVER = r"""
 const fs = require('fs');
@@ -44,6 +47,33 @@ for (const c of inp.tours) {
     rebased: c.times.map((t) => arr(R.matrix(t))),
   });
 }
+out.torus = [];
+for (const c of inp.torusTours) {
+  const T = new TE.GrandTour(c.dim, c.seed, c.speed, 'torus');
+  const P = TE.GrandTour.fromParams(c.params);
+  const R = new TE.GrandTour(c.dim, c.seed, c.speed, 'torus').rebase(Float64Array.from(c.rebaseG), c.rebaseT);
+  const buf = new Float64Array(2 * c.dim);
+  out.torus.push({
+    params: T.params(),
+    path: T.path,
+    angles: arr(T.angles(c.times[2])),
+    matrix: c.times.map((t) => arr(T.matrix(t))),
+    screen: c.times.map((t) => arr(T.screenBasis(t))),
+    screenInto: c.times.map((t) => arr(T.screenBasisInto(buf, t))),
+    fromParams: c.times.map((t) => arr(P.matrix(t))),
+    fromParamsScreen: c.times.map((t) => arr(P.screenBasis(t))),
+    rebased: c.times.map((t) => arr(R.matrix(t))),
+    rebasedScreen: c.times.map((t) => arr(R.screenBasis(t))),
+  });
+}
+// parameters saved before `path` existed mean the rotation path
+out.noPath = inp.tours.map((c) => {
+  const p = Object.assign({}, c.params);
+  delete p.path;
+  const T = TE.GrandTour.fromParams(p);
+  return {path: T.path, matrix: arr(T.matrix(c.times[1]))};
+});
+
 for (const c of inp.dragAxis) out.dragAxis.push(arr(TE.dragAxis(Float64Array.from(c.G), c.d, c.i, c.dx, c.dy)));
 for (const c of inp.dragCentroid) out.dragCentroid.push(arr(TE.dragCentroid(Float64Array.from(c.G), c.d, c.c, c.dx, c.dy)));
 
@@ -75,6 +105,32 @@ out.project = arr(res);
   const fresh = new TE.GrandTour(16, 3, 1.0);
   out.frames = [0, 1, 999999, 1000000].map((k) => TE.orthogonalityError(fresh.matrix(k / 60), 16));
 }
+// the same for the torus path
+{
+  const d = 6, dt = 1 / 60;
+  const T = new TE.GrandTour(d, 77, 1.0, 'torus');
+  const r = new TE.Mulberry32(99);
+  let t = 0, worst = 0, G = null;
+  for (let k = 0; k < 10000; k++) {
+    t += dt;
+    G = T.matrix(t);
+    const z = r.normals(2 + d);
+    const dx = 0.05 * z[0], dy = 0.05 * z[1];
+    G = (k % 2 === 0) ? TE.dragAxis(G, d, k % d, dx, dy) : TE.dragCentroid(G, d, z.subarray(2), dx, dy);
+    T.rebase(G, t);
+    if (k % 97 === 0) worst = Math.max(worst, TE.orthogonalityError(G, d));
+  }
+  worst = Math.max(worst, TE.orthogonalityError(T.matrix(t), d));
+  const far = T.matrix(t + 1e6 * dt);
+  const farB = T.screenBasis(t + 1e6 * dt);
+  let bErr = 0;
+  for (let j = 0; j < d; j++) {
+    bErr = Math.max(bErr, Math.abs(farB[2 * j] - far[j * d]), Math.abs(farB[2 * j + 1] - far[j * d + 1]));
+  }
+  out.torusDrift = {worst: worst, far: TE.orthogonalityError(far, d), screenVsMatrix: bErr};
+  const fresh = new TE.GrandTour(16, 3, 1.0, 'torus');
+  out.torusFrames = [0, 1, 999999, 1000000].map((k) => TE.orthogonalityError(fresh.matrix(k / 60), 16));
+}
 
 // errors and a drawn seed
 const tryMsg = (f) => { try { f(); return null; } catch (e) { return e.name + ': ' + e.message; } };
@@ -86,6 +142,14 @@ out.errors.cShape = tryMsg(() => TE.dragCentroid(I3, 3, [1, 0], 1, 0));
 out.errors.dim = tryMsg(() => new TE.GrandTour(1, 0, 1));
 out.errors.seed = tryMsg(() => new TE.GrandTour(3, -1, 1));
 out.errors.rebase = tryMsg(() => new TE.GrandTour(3, 0, 1).rebase(Float64Array.from([2, 0, 0, 0, 1, 0, 0, 0, 1]), 0));
+out.errors.path = tryMsg(() => new TE.GrandTour(3, 0, 1, 'spiral'));
+{
+  const p = new TE.GrandTour(4, 0, 1, 'torus').params();
+  const q = Object.assign({}, p); delete q.theta_planes;
+  out.errors.torusMissing = tryMsg(() => TE.GrandTour.fromParams(q));
+  const w = Object.assign({}, p, {theta_planes: [1, 1]});
+  out.errors.torusLength = tryMsg(() => TE.GrandTour.fromParams(w));
+}
 out.errors.project = tryMsg(() => TE.projectInto(new Float32Array(2), new Float32Array(6), 3, 2, new Float64Array(4)));
 const drawn = new TE.GrandTour(4);
 out.drawnSeed = drawn.seed;
@@ -121,17 +185,25 @@ def js(tmp_path_factory):
             c = rng.normal(size=d)
             dx, dy = rng.normal(scale=0.8 * np.linalg.norm(c), size=2)
             centroid.append(dict(G=flat(G), d=d, c=c.tolist(), dx=dx, dy=dy))
+    torus = []
+    for dim, seed, speed in TORUS_CASES:
+        other = GrandTour(dim, seed=(seed + 1) % 2**32, speed=speed, path="torus")
+        other.rebase(other.matrix(2.0), 2.0)                     # params of a rebased torus tour (t0 != 0)
+        G = ortho_group.rvs(dim, random_state=seed % 997)
+        torus.append(dict(dim=dim, seed=seed, speed=speed, times=times, params=other.params(),
+                          rebaseG=flat(G), rebaseT=5.0, _other=other, _G=G))
     n, d = 37, 9
     X = rng.normal(size=(n, d)).astype(np.float32)
     B = GrandTour(d, seed=4).screen_basis(0.3)
     inp = dict(rng=dict(seed=2**31 + 5), tours=[{k: v for k, v in t.items() if not k.startswith("_")} for t in tours],
+               torusTours=[{k: v for k, v in t.items() if not k.startswith("_")} for t in torus],
                dragAxis=axis, dragCentroid=centroid, project=dict(X=X.ravel().tolist(), n=n, d=d, B=flat(B)))
     (tmp / "in.json").write_text(json.dumps(inp))
     (tmp / "driver.js").write_text(DRIVER)
     run = subprocess.run([NODE, str(tmp / "driver.js"), str(ENGINE), str(tmp / "in.json")],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
-    return dict(inp=inp, tours=tours, X=X, B=B, out=json.loads(run.stdout))
+    return dict(inp=inp, tours=tours, torus=torus, X=X, B=B, out=json.loads(run.stdout))
 
 
 def test_generator_streams_match(js):
@@ -152,6 +224,49 @@ def test_same_seed_gives_the_same_tour(js):
             d = case["dim"]
             assert np.allclose(np.reshape(M, (d, d)), tour.matrix(t), atol=TOL)
             assert np.allclose(np.reshape(B, (d, 2)), tour.screen_basis(t), atol=TOL)
+
+
+def test_params_have_the_same_keys_in_both_languages(js):
+    for case, res in zip(js["tours"], js["out"]["tours"]):
+        assert set(res["params"]) == set(GrandTour(case["dim"], seed=case["seed"]).params())
+        assert res["params"]["path"] == "rotation"
+    for case, res in zip(js["torus"], js["out"]["torus"]):
+        assert set(res["params"]) == set(GrandTour(case["dim"], seed=case["seed"], path="torus").params())
+        assert res["params"]["path"] == res["path"] == "torus"
+
+
+def test_params_without_path_mean_rotation_in_js(js):
+    for case, res in zip(js["tours"], js["out"]["noPath"]):
+        d = case["dim"]
+        assert res["path"] == "rotation"
+        assert np.allclose(np.reshape(res["matrix"], (d, d)), case["_other"].matrix(case["times"][1]), atol=TOL)
+
+
+def test_same_seed_gives_the_same_torus_tour(js):
+    for case, res in zip(js["torus"], js["out"]["torus"]):
+        d = case["dim"]
+        tour = GrandTour(d, seed=case["seed"], speed=case["speed"], path="torus")
+        p = tour.params()
+        assert res["params"]["dim"] == p["dim"] and res["params"]["seed"] == p["seed"]
+        assert np.array_equal(res["params"]["theta_planes"], p["theta_planes"])     # exact dyadic uniforms
+        assert np.allclose(res["params"]["G0"], p["G0"], atol=TOL)
+        assert np.allclose(res["angles"], tour.angles(case["times"][2]), atol=TOL)
+        for t, M, B, Bi in zip(case["times"], res["matrix"], res["screen"], res["screenInto"]):
+            assert np.allclose(np.reshape(M, (d, d)), tour.matrix(t), atol=TOL)
+            assert np.allclose(np.reshape(B, (d, 2)), tour.screen_basis(t), atol=TOL)
+            assert B == Bi
+
+
+def test_torus_from_params_and_rebase_match(js):
+    for case, res in zip(js["torus"], js["out"]["torus"]):
+        d, other = case["dim"], case["_other"]
+        rebased = GrandTour(d, seed=case["seed"], speed=case["speed"], path="torus").rebase(case["_G"], case["rebaseT"])
+        for t, M, B, R, RB in zip(case["times"], res["fromParams"], res["fromParamsScreen"], res["rebased"],
+                                  res["rebasedScreen"]):
+            assert np.allclose(np.reshape(M, (d, d)), other.matrix(t), atol=TOL)
+            assert np.allclose(np.reshape(B, (d, 2)), other.screen_basis(t), atol=TOL)
+            assert np.allclose(np.reshape(R, (d, d)), rebased.matrix(t), atol=TOL)
+            assert np.allclose(np.reshape(RB, (d, 2)), rebased.screen_basis(t), atol=TOL)
 
 
 def test_from_params_and_rebase_match(js):
@@ -184,6 +299,12 @@ def test_js_does_not_drift(js):
     assert max(js["out"]["frames"]) <= 1e-9
 
 
+def test_js_torus_does_not_drift(js):
+    drift = js["out"]["torusDrift"]
+    assert drift["worst"] <= 1e-9 and drift["far"] <= 1e-9 and drift["screenVsMatrix"] <= 1e-12
+    assert max(js["out"]["torusFrames"]) <= 1e-9
+
+
 def test_js_errors_name_the_problem(js):
     e = js["out"]["errors"]
     assert e["index"].startswith("RangeError") and "out of range for d = 3" in e["index"]
@@ -194,6 +315,9 @@ def test_js_errors_name_the_problem(js):
     assert "seed must be an integer in [0, 2**32)" in e["seed"]
     assert "not orthogonal" in e["rebase"]
     assert "projectInto: need out.length >= 2n" in e["project"]
+    assert e["path"].startswith("RangeError") and "path must be 'rotation' or 'torus'" in e["path"]
+    assert 'missing the key "theta_planes"' in e["torusMissing"]
+    assert "params.theta_planes must be 6 coordinate-plane speeds" in e["torusLength"]
 
 
 def test_js_drawn_seed_is_stored_and_reproducible_in_python(js):

@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-__all__ = ["cache_dir", "config_hash", "atomic_write_bytes", "save_npz", "load_npz"]
+__all__ = ["cache_dir", "config_hash", "array_fingerprint", "atomic_write_bytes", "save_npz", "load_npz"]
 
 
 def cache_dir(sub: str | None = None) -> Path:
@@ -46,6 +46,19 @@ def config_hash(config: Mapping[str, Any], length: int = 16) -> str:
     """
     text = json.dumps(config, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def array_fingerprint(*arrays: np.ndarray) -> str:
+    """A hex digest (BLAKE2b-128) of the arrays' dtypes, shapes and bytes, in order.
+
+    Used to key caches by the data that produced them (a changed pixel changes the key).
+    """
+    h = hashlib.blake2b(digest_size=16)
+    for arr in arrays:
+        arr = np.ascontiguousarray(arr)
+        h.update(f"{arr.dtype.str}{arr.shape};".encode())
+        h.update(memoryview(arr).cast("B"))
+    return h.hexdigest()
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:

@@ -27,14 +27,16 @@ window (0.9, 0.9, 0.9, 1.0) starts at √4 · 0.925 and ends at 1.0. Overlapping
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import scipy.linalg
 import torch
 import torch.nn.functional as F
 
-from .basis import Basis, DenseBasis, IdentityBasis
+from .basis import Basis, IdentityBasis
 from .checks import as_rows, as_shape
-from .svd_align import linear_svd
+from .svd_align import dense_alignment
 from .transition import Alignment
 
 __all__ = ["PoolWindowBasis", "avgpool_matrix", "maxpool_forward", "maxpool_alignment"]
@@ -138,6 +140,4 @@ def maxpool_alignment(in_shape, kernel, stride=None) -> Alignment:
         out_dim = U.n_windows
         return Alignment(kind="maxpool", in_basis=U, out_basis=IdentityBasis(out_dim),
                          scales=np.full(out_dim, 1.0 / np.sqrt(U.w)), exact=False)
-    svd = linear_svd(avgpool_matrix((C, H, W), k, s))
-    return Alignment(kind="maxpool", in_basis=DenseBasis(svd.U, check=False),
-                     out_basis=DenseBasis(svd.V, check=False), scales=svd.s, exact=False)
+    return dataclasses.replace(dense_alignment(avgpool_matrix((C, H, W), k, s), kind="maxpool"), exact=False)

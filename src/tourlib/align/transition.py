@@ -17,9 +17,10 @@ The transition is the straight line between the two endpoints
     start = [X U, 0]        end = [Y V, 0]        (zero-padded to a common width D)
     Z(t)  = (1 − t)·start + t·end,   t ∈ [0, 1]
 
-and every point moves along its own axis-parallel path: a layer that is a pure
-rotation or sign flip (Σ = I, b = 0) leaves every point still, instead of sending
-them all across the screen as naive interpolation ``(1 − t) X + t Y`` would.
+and each aligned coordinate of each point changes on its own (scaled by σ_j, shifted
+by (bV)_j), independently of the others: a layer that is a pure rotation or sign flip
+(Σ = I, b = 0) leaves every point still, instead of sending them all across the screen
+as naive interpolation ``(1 − t) X + t Y`` would.
 
 **Component-wise maps** (ReLU, sigmoid, tanh, per-coordinate affine maps such as
 BatchNorm in eval mode) act on each coordinate of the raw basis separately, so the raw
@@ -27,9 +28,11 @@ basis is already the one in which they are "diagonal": ``U = V = I`` and
 ``Z(t) = (1 − t) X + t f(X)``; in any rotated basis the same map would mix coordinates.
 
 **Softmax.** Not component-wise (each output depends on all inputs), not linear.
-The Grand Tour article gives it no alignment of its own; its pre-softmax and softmax
-layers share the class axes (coordinate i is class i on both sides), so we animate it
-in that shared raw basis, like a component-wise map: ``Z(t) = (1 − t) L + t softmax(L)``.
+The Grand Tour article lists it with max-pooling as neither, and its technical notes
+give it no alignment of its own (they cover ReLU, linear, convolutional and max-pooling
+layers). Its input (pre-softmax) and output share the class axes (coordinate i is class i
+on both sides), so we animate it in that shared raw basis, like a component-wise map:
+``Z(t) = (1 − t) L + t softmax(L)``; no rotation is involved that could be removed.
 
 **Max-pooling** is piecewise linear; see :mod:`tourlib.align.pooling` for the
 article's average-pooling treatment that we implement.

@@ -22,7 +22,7 @@ Typical use::
 
 from .correspondence import CorrespondenceReport, correspondence_report, correspondence_table
 from .embeddings import fixed_linear_series, pca_basis, pca_series, tsne_series, umap_series
-from .screen import align_screen, align_series, normalize_screen
+from .screen import align_screen, align_series, normalize_screen, normalize_series, rotate_onto
 
 __all__ = [
     "CorrespondenceReport",
@@ -32,8 +32,10 @@ __all__ = [
     "correspondence_table",
     "fixed_linear_series",
     "normalize_screen",
+    "normalize_series",
     "pca_basis",
     "pca_series",
+    "rotate_onto",
     "tsne_series",
     "umap_series",
 ]

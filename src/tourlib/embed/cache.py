@@ -10,7 +10,6 @@ configuration differs (a hash collision, an edited file) counts as a miss.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -19,16 +18,7 @@ import numpy as np
 
 from ..store import cache_dir, config_hash, load_npz, save_npz
 
-__all__ = ["array_fingerprint", "embedding_path", "cached_series"]
-
-
-def array_fingerprint(arr: np.ndarray) -> str:
-    """A hex digest (BLAKE2b-128) of an array's dtype, shape and bytes."""
-    arr = np.ascontiguousarray(arr)
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{arr.dtype.str}{arr.shape};".encode())
-    h.update(memoryview(arr).cast("B"))
-    return h.hexdigest()
+__all__ = ["embedding_path", "cached_series"]
 
 
 def embedding_path(method: str, config: Mapping[str, Any]) -> Path:

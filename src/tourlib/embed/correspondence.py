@@ -5,11 +5,22 @@ For a step ``t → t+1`` of a series of the same ``n`` points (data ``X_t``,
 
 * **data move** of point ``i``: ``a_i = ‖x_{t+1,i} − x_{t,i}‖`` (Euclidean, in data units);
 * **screen move**: ``b_i = ‖ŷ_{t+1,i} − ŷ_{t,i}‖``, where ``ŷ`` are the layouts
-  normalised to mean 0 and RMS radius 1 (:func:`tourlib.embed.screen.normalize_screen`)
-  and, with ``align=True`` (default), ``ŷ_{t+1}`` is additionally rotated / reflected
-  onto ``ŷ_t`` by the best orthogonal 2×2 matrix (:func:`~tourlib.embed.screen.align_screen`).
-  Screen moves are therefore in units of the layout's RMS radius, comparable
-  across methods, and blind to the arbitrary orientation of t-SNE / UMAP output.
+  normalised to mean 0 and RMS radius 1, and, with ``align=True`` (default),
+  ``ŷ_{t+1}`` is additionally rotated / reflected onto ``ŷ_t`` by the best
+  orthogonal 2×2 matrix (:func:`~tourlib.embed.screen.rotate_onto`). Screen moves
+  are therefore in units of the layout's RMS radius, comparable across methods,
+  and blind to the arbitrary orientation of t-SNE / UMAP output. The price:
+  the rotation is fitted to all points, so when a subset moves, the fit may
+  turn the still points a little too (rigidly, by one angle).
+
+  ``normalize="epoch"`` (default) normalises every layout on its own
+  (:func:`~tourlib.embed.screen.normalize_screen`): what one sees in small
+  multiples whose panels each fit their own data. A global growth of the cloud
+  (say, the softmax leaving the uniform point early in training) then moves
+  every point, even under a fixed linear map. ``normalize="series"`` uses one
+  mean and RMS radius for all epochs (:func:`~tourlib.embed.screen.normalize_series`):
+  what one sees with fixed axes (an animation, or panels sharing their ranges);
+  meaningful only when the layouts share units, as a fixed linear map's do.
 
 With ``k = floor(quantile·n)`` (≥ 1), the *still* points are the ``k`` points of
 smallest data move and the *moved* points the ``k`` of largest (ties broken by
@@ -39,7 +50,7 @@ from typing import Mapping, Sequence
 import numpy as np
 from scipy.stats import spearmanr
 
-from .screen import align_screen, check_screen_series, normalize_screen
+from .screen import check_screen_series, normalize_screen, normalize_series, rotate_onto
 
 __all__ = ["CorrespondenceReport", "correspondence_report", "correspondence_table"]
 
@@ -54,6 +65,8 @@ class CorrespondenceReport:
         Fraction of points in each of the still and moved groups.
     aligned : bool
         Whether each layout was aligned to the previous one before measuring.
+    normalize : str
+        ``"epoch"`` or ``"series"``: how screen coordinates were normalised.
     data_move, screen_move : (T−1)×n float64
         ``a`` and ``b`` for every point and step.
     still_move, moved_move, ratio, spearman, mean_move : (T−1,) float64
@@ -62,6 +75,7 @@ class CorrespondenceReport:
 
     quantile: float
     aligned: bool
+    normalize: str
     data_move: np.ndarray
     screen_move: np.ndarray
     still_move: np.ndarray
@@ -93,8 +107,8 @@ def _spearman(a: np.ndarray, b: np.ndarray) -> float:
         return float(spearmanr(a, b).statistic)
 
 
-def correspondence_report(data_series, screen_series, *, quantile: float = 0.1,
-                          align: bool = True) -> CorrespondenceReport:
+def correspondence_report(data_series, screen_series, *, quantile: float = 0.1, align: bool = True,
+                          normalize: str = "epoch") -> CorrespondenceReport:
     """Measure data-visual correspondence of ``screen_series`` (T×n×2) for ``data_series`` (T×n×d).
 
     Parameters
@@ -108,6 +122,9 @@ def correspondence_report(data_series, screen_series, *, quantile: float = 0.1,
     align : bool
         Rotate / reflect each normalised layout onto the previous one before
         measuring (default ``True``; see the module docstring).
+    normalize : "epoch" or "series"
+        Normalise each layout on its own (default), or all layouts of the series
+        together (fixed axes; see the module docstring).
 
     Returns
     -------
@@ -129,12 +146,18 @@ def correspondence_report(data_series, screen_series, *, quantile: float = 0.1,
         raise ValueError(f"quantile={quantile} of n={n} points is less than one point; "
                          f"use quantile ≥ {1 / n:.3g} or more points")
 
+    if normalize == "epoch":
+        frames = np.stack([normalize_screen(frame) for frame in y])
+    elif normalize == "series":
+        frames = normalize_series(y)
+    else:
+        raise ValueError(f"normalize must be 'epoch' or 'series', got {normalize!r}")
+
     data_move = np.linalg.norm(x[1:] - x[:-1], axis=2)
     screen_move = np.empty((t - 1, n))
     for s in range(t - 1):
-        before = normalize_screen(y[s])
-        after = align_screen(before, y[s + 1]) if align else normalize_screen(y[s + 1])
-        screen_move[s] = np.linalg.norm(after - before, axis=1)
+        after = rotate_onto(frames[s + 1], frames[s]) if align else frames[s + 1]
+        screen_move[s] = np.linalg.norm(after - frames[s], axis=1)
 
     still = np.empty(t - 1)
     moved = np.empty(t - 1)
@@ -147,7 +170,7 @@ def correspondence_report(data_series, screen_series, *, quantile: float = 0.1,
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(moved > 0, still / np.where(moved > 0, moved, 1.0), np.nan)
     return CorrespondenceReport(
-        quantile=float(quantile), aligned=bool(align), data_move=data_move, screen_move=screen_move,
+        quantile=float(quantile), aligned=bool(align), normalize=normalize, data_move=data_move, screen_move=screen_move,
         still_move=still, moved_move=moved, ratio=ratio, spearman=rho, mean_move=screen_move.mean(axis=1))
 
 
@@ -155,7 +178,8 @@ _COLUMNS = ("still_move", "moved_move", "ratio", "spearman", "mean_move")
 
 
 def correspondence_table(data_series, screens: Mapping[str, np.ndarray], *, quantile: float = 0.1,
-                         align: bool = True, epochs: Sequence[int] | None = None) -> dict[str, np.ndarray]:
+                         align: bool = True, normalize: str = "epoch",
+                         epochs: Sequence[int] | None = None) -> dict[str, np.ndarray]:
     """One :func:`correspondence_report` per method, as a tidy table (one row per method and step).
 
     Parameters
@@ -164,7 +188,7 @@ def correspondence_table(data_series, screens: Mapping[str, np.ndarray], *, quan
         The data every method embedded.
     screens : {method name: T×n×2 layouts}
         E.g. ``{"t-SNE": ..., "PCA per epoch": ..., "fixed linear": ...}``.
-    quantile, align
+    quantile, align, normalize
         As in :func:`correspondence_report`.
     epochs : sequence of T ints, optional
         The epoch number of each snapshot (default ``0 .. T−1``), used for the
@@ -185,7 +209,7 @@ def correspondence_table(data_series, screens: Mapping[str, np.ndarray], *, quan
         raise ValueError(f"epochs must name each of the T={t} snapshots, got shape {labels.shape}")
     rows: dict[str, list] = {"method": [], "epoch_from": [], "epoch_to": [], **{c: [] for c in _COLUMNS}}
     for name, screen in screens.items():
-        rep = correspondence_report(x, screen, quantile=quantile, align=align)
+        rep = correspondence_report(x, screen, quantile=quantile, align=align, normalize=normalize)
         rows["method"] += [str(name)] * rep.steps
         rows["epoch_from"] += labels[:-1].tolist()
         rows["epoch_to"] += labels[1:].tolist()

@@ -36,7 +36,8 @@ import importlib.metadata
 
 import numpy as np
 
-from .cache import array_fingerprint, cached_series
+from ..store import array_fingerprint
+from .cache import cached_series
 
 __all__ = ["tsne_series", "umap_series", "pca_series", "pca_basis", "fixed_linear_series",
            "EMBED_CODE_VERSION"]

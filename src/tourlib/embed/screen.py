@@ -10,7 +10,13 @@ series is ``T×n×2``.
   layout's own size", which is also what one sees in small multiples whose
   panels each fit their own data. A layout with all points in one place
   (``r = 0``) normalises to all zeros.
-* **Alignment** (:func:`align_screen`): the orthogonal 2×2 matrix ``Q``
+* **Series normalisation** (:func:`normalize_series`): one mean and one RMS
+  radius for all layouts of a series together. Use it when the layouts share
+  units -- a fixed linear map drawn with fixed axes, as in an animation or in
+  panels that share their axis ranges: a still point then stays exactly still,
+  while per-layout normalisation would move it whenever the rest of the cloud
+  grows, shrinks or shifts.
+* **Alignment** (:func:`align_screen`, :func:`rotate_onto`): the orthogonal 2×2 matrix ``Q``
   (rotation, or rotation and reflection) minimising ``‖Ŷ Q − R̂‖_F`` for a
   reference ``R̂`` (:func:`scipy.linalg.orthogonal_procrustes`), applied as
   ``Ŷ Q``. t-SNE and UMAP are blind to rotations and reflections of their
@@ -26,7 +32,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import orthogonal_procrustes
 
-__all__ = ["normalize_screen", "align_screen", "align_series", "check_screen_series"]
+__all__ = ["normalize_screen", "normalize_series", "rotate_onto", "align_screen", "align_series",
+           "check_screen_series"]
 
 
 def _check_layout(y, name: str) -> np.ndarray:
@@ -58,18 +65,35 @@ def normalize_screen(y) -> np.ndarray:
     return centred / r if r > 0 else np.zeros_like(centred)
 
 
+def normalize_series(series) -> np.ndarray:
+    """``(Y_t − m) / r`` for every layout, with ``m`` and ``r`` the mean point and RMS radius of all
+    layouts' points together (all zeros if every point of every layout coincides). Float64 ``T×n×2``.
+    """
+    y = check_screen_series(series)
+    centred = y - y.reshape(-1, 2).mean(axis=0)
+    r = np.sqrt((centred ** 2).sum(axis=2).mean())
+    return centred / r if r > 0 else np.zeros_like(centred)
+
+
+def rotate_onto(y, reference) -> np.ndarray:
+    """``y @ Q`` with the orthogonal 2×2 ``Q`` minimising ``‖y Q − reference‖_F`` (about the origin; no
+    centring or scaling). Both layouts hold the same ``n`` points in the same order.
+    """
+    y = _check_layout(y, "y")
+    ref = _check_layout(reference, "reference")
+    if ref.shape != y.shape:
+        raise ValueError(f"reference and y must hold the same points: shapes {ref.shape} and {y.shape}")
+    q, _ = orthogonal_procrustes(y, ref)
+    return y @ q
+
+
 def align_screen(reference, y) -> np.ndarray:
     """``normalize_screen(y) @ Q`` with the orthogonal ``Q`` that best matches ``normalize_screen(reference)``.
 
     Both layouts hold the same ``n`` points in the same order. The result has mean 0
     and RMS radius 1 (unless degenerate).
     """
-    ref = normalize_screen(reference)
-    yn = normalize_screen(y)
-    if ref.shape != yn.shape:
-        raise ValueError(f"reference and y must hold the same points: shapes {ref.shape} and {yn.shape}")
-    q, _ = orthogonal_procrustes(yn, ref)
-    return yn @ q
+    return rotate_onto(normalize_screen(y), normalize_screen(reference))
 
 
 def align_series(series) -> np.ndarray:

@@ -12,6 +12,7 @@ Modules (one job each):
 ``run``        :class:`TrainingRun`, the record of a run, and its array form
 ``runcache``   cache keys and the ``.npz`` run cache
 ``record``     :func:`record_training`, which ties these together
+``events``     abrupt per-class learning events in a recorded history
 =============  ===============================================================
 
 Typical use::
@@ -23,6 +24,7 @@ Typical use::
 """
 
 from .capture import layer_activations, layer_shapes, resolve_layers
+from .events import LearningEvent, events_table, first_epoch_above, learning_events
 from .config import SCALES, ScaleSettings, canonical_dataset, dataset_names, resolve_scale, scale_settings
 from .inputs import images_to_tensor
 from .models import LayeredNet, build_model, layer_names
@@ -33,16 +35,20 @@ from .runcache import CODE_VERSION, run_key, run_path
 __all__ = [
     "CODE_VERSION",
     "LayeredNet",
+    "LearningEvent",
     "SCALES",
     "ScaleSettings",
     "TrainingRun",
     "build_model",
     "canonical_dataset",
     "dataset_names",
+    "events_table",
+    "first_epoch_above",
     "images_to_tensor",
     "layer_activations",
     "layer_names",
     "layer_shapes",
+    "learning_events",
     "record_training",
     "resolve_layers",
     "resolve_scale",

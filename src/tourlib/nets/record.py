@@ -33,7 +33,8 @@ from .inputs import channel_stats, check_images, images_to_tensor
 from .metrics import classification_metrics
 from .models import IMAGE_SHAPES, LayeredNet, build_model, layer_names
 from .run import SPLITS, TrainingRun
-from .runcache import CODE_VERSION, data_fingerprint, load_run, save_run
+from ..store import array_fingerprint
+from .runcache import CODE_VERSION, load_run, save_run
 
 __all__ = ["record_training", "run_config", "layer_list", "MAX_RECORD_BYTES"]
 
@@ -207,7 +208,7 @@ def _prepare(
         "code_version": CODE_VERSION,
         "torch_version": torch.__version__,
         "dataset": dataset,
-        "data": data_fingerprint(train_images, train_labels, test_images, test_labels),
+        "data": array_fingerprint(train_images, train_labels, test_images, test_labels),
         "classes": list(classes),
         "seed": int(seed),
         **{k: int(settings[k]) for k in ("epochs", "train_size", "n_record", "batch_size")},

@@ -11,7 +11,6 @@ atomically (temporary name, then rename) by :func:`tourlib.store.save_npz`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any, Mapping
@@ -21,20 +20,10 @@ import numpy as np
 from ..store import cache_dir, config_hash, load_npz, save_npz
 from .run import TrainingRun
 
-__all__ = ["CODE_VERSION", "data_fingerprint", "run_key", "run_path", "load_run", "save_run"]
+__all__ = ["CODE_VERSION", "run_key", "run_path", "load_run", "save_run"]
 
 #: Bump when a change to tourlib.nets changes what a run records.
 CODE_VERSION = "nets-1"
-
-
-def data_fingerprint(*arrays: np.ndarray) -> str:
-    """A hex digest (BLAKE2b-128) of the arrays' dtypes, shapes and bytes, in order."""
-    h = hashlib.blake2b(digest_size=16)
-    for arr in arrays:
-        arr = np.ascontiguousarray(arr)
-        h.update(f"{arr.dtype.str}{arr.shape};".encode())
-        h.update(memoryview(arr).cast("B"))
-    return h.hexdigest()
 
 
 def run_key(config: Mapping[str, Any]) -> str:

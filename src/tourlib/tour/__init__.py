@@ -7,10 +7,18 @@ JavaScript (same seeds → same matrices).
 
 Modules
 -------
-grand_tour   ``GrandTour``: ``G(t) = G_b Q R(ω(t − t_b)) Qᵀ``, O(d²) per screen frame; ``rebase``.
+grand_tour   ``GrandTour(dim, seed, speed, path)``: ``path="rotation"`` (default),
+             ``G(t) = G_b Q R(ω(t − t_b)) Qᵀ``, a constant-velocity rotation that visits an
+             ⌊d/2⌋-torus of views; ``path="torus"`` (Asimov's torus method),
+             ``G(t) = G_b R_(0,1)(φ_01) ⋯ R_(d−2,d−1)(φ_d−2,d−1)`` over all coordinate planes in
+             lexicographic order, which comes arbitrarily close to every view. Both O(d²) per
+             screen frame; ``rebase``; ``params``/``from_params`` (JSON, shared with JS).
+torus        the torus path's products of plane rotations: screen basis from 2d − 3 angles (pivot
+             chains, doubling scan), full product in 2d − 3 stages of disjoint planes.
 manipulate   ``drag_axis`` (axis handles, Gram–Schmidt with the dragged row first) and
              ``drag_centroid`` (turn a data point toward the cursor in a single plane).
-givens       slow references: product of plane rotations, ``scipy.linalg.expm``.
+givens       slow references: product of plane rotations, ``scipy.linalg.expm``; the torus
+             path's Givens product with dense d×d factors and one plane per iteration.
 orthonormal  Gram–Schmidt of rows, ``orthogonality_error``, input checks.
 rng          ``Mulberry32``: the seeded generator shared with JavaScript.
 """

@@ -1,8 +1,9 @@
 """Reference constructions of the tour's rotation — slow on purpose, for tests and benchmarks.
 
-:class:`tourlib.tour.GrandTour` evaluates ``G(t) = G_b Q R(φ) Qᵀ`` in closed form (O(d²) for the
-screen). This module builds the same matrix two other ways, so tests can check the fast path and
-the benchmark can measure what it saves. Conventions: row vectors, ``τ = t − t_b``,
+:class:`tourlib.tour.GrandTour` evaluates ``G(t) = G_b Q R(φ) Qᵀ`` (rotation path) or
+``G(t) = G_b P(φ)`` (torus path) with O(d²) work for the screen. This module builds the same
+matrices other ways (items 1–2: rotation path; 3–4: torus path), so tests can check the fast paths
+and the benchmark can measure what they save. Conventions: row vectors, ``τ = t − t_b``,
 ``φ_k = ω_k τ`` (no reduction mod 2π here), ``J = [[0, 1], [−1, 0]]``.
 
 1. Product of plane rotations (``plane_rotation_product``)

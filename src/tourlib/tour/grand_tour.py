@@ -130,11 +130,14 @@ O(d)); that is what ``matrix(t)`` does (numpy: 2d − 3 stages of disjoint plane
    complete ``T`` to an orthogonal matrix and, if its determinant differs from ``det G_b``, flip
    the sign of its last column. For d = 2 there is only one plane.
 
-So the screen plane comes arbitrarily close to every 2-plane of R^d (tested in
-``tests/test_tour_torus.py``: random Haar targets in d = 3, 4, 5, reached to 0.1; the rotation
-path provably is not). How long it takes grows quickly with d: the screen lives on a (2d−3)-torus,
-and for small ``ε`` the fraction of time within ``ε`` of a given plane shrinks like ``ε^(2(d−2))``
-(2(d−2) is the dimension of the set of planes).
+So the screen plane comes arbitrarily close to every 2-plane of R^d. For the screen alone the same
+argument runs on the 2d − 3 head angles: ``φ_head ↦ B_0 B_1 E`` maps ``T^(2d−3)`` onto the
+orthonormal 2-frames (the first two columns of the ``P(φ)`` of step 1), and the head of ``ω`` is
+rationally independent too. Tested in ``tests/test_tour_torus.py``: Haar-random target planes in
+d = 3, 4, 5 are reached to within 0.1, 0.15, 0.3, while in d = 3 the rotation path provably stays
+away from most of them. How long it takes grows quickly with d: for small ``ε`` the fraction of
+time within ``ε`` of a given plane shrinks like ``ε^(2(d−2))`` (2(d−2) is the dimension of the set
+of planes).
 
 Rebase: continuing from a manipulated view
 ------------------------------------------
@@ -326,7 +329,10 @@ class GrandTour:
         if not isinstance(params, Mapping):
             raise TypeError(f"params must be the dict returned by GrandTour.params(); got {type(params).__name__}.")
         path = _as_path(params.get("path", "rotation"))
-        required = ("dim", "G0", "Q", "theta", "speed") if path == "rotation" else ("dim", "G0", "theta_planes", "speed")
+        if path == "rotation":
+            required = ("dim", "G0", "Q", "theta", "speed")
+        else:
+            required = ("dim", "G0", "theta_planes", "speed")
         for key in required:
             if key not in params:
                 raise ValueError(f"params is missing the key {key!r}; expected the dict returned by "

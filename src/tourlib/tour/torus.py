@@ -14,7 +14,7 @@ The product (fixed order: lexicographic)
 With ``N = d(d−1)/2`` planes listed lexicographically, ``(0,1), (0,2), …, (0,d−1), (1,2), …,
 (d−2,d−1)`` (``torus_planes(d)``; plane ``(i, j)`` has index ``i·d − i(i+1)/2 + j − i − 1``),
 
-    P(φ) = R_(0,1)(φ_01) R_(0,2)(φ_02) ⋯ R_(0,d−1)(φ_0,d−1) R_(1,2)(φ_12) ⋯ R_(d−2,d−1)(φ_d−2,d−1).
+    P(φ) = R_(0,1)(φ_01) R_(0,2)(φ_02) ⋯ R_(0,d−1)(φ_0,d−1) R_(1,2)(φ_12) ⋯ R_(d−2,d−1)(φ_d−2,d−1)
 
 Grouped by first index, ``P = B_0 B_1 ⋯ B_{d−2}`` with the *pivot chains*
 ``B_i = R_(i,i+1) R_(i,i+2) ⋯ R_(i,d−1)``; ``B_i`` only touches coordinates ``i … d−1``.
@@ -198,7 +198,7 @@ def times_torus_rotation(M, phi) -> np.ndarray:
     if phi.shape != (plane_count(d),):
         raise ValueError(f"need d(d−1)/2 = {plane_count(d)} angles for d = {d}; got shape {phi.shape}.")
     c, s = np.cos(phi), np.sin(phi)
-    T = np.ascontiguousarray(M.T)            # columns of M as contiguous rows: cheaper gathers
+    T = np.array(M.T, order="C")             # a copy; columns of M as contiguous rows: cheaper gathers
     for I, J, k in anti_diagonal_stages(d):
         ck, sk = c[k, None], s[k, None]
         Ti, Tj = T[I], T[J]

@@ -19,7 +19,7 @@ In the static book there is no kernel: displaying a :class:`TourView` shows the 
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from bokeh.models import LayoutDOM
@@ -189,20 +189,22 @@ class TourView:
                           epoch=self.epoch if epoch is None else epoch)
 
 
-_LIVE_SCRIPTS_LOADED = False
-
-
 def _load_live_scripts(Javascript, display) -> None:
-    """Load BokehJS and tourlib's figure scripts into the notebook page, once per kernel."""
-    global _LIVE_SCRIPTS_LOADED
-    if _LIVE_SCRIPTS_LOADED:
-        return
+    """Load BokehJS and tourlib's figure scripts into the notebook page, once per kernel.
+
+    Shares :mod:`tourlib.viz.embed`'s "already loaded" flag, so that a kernel that also showed a
+    figure with :func:`tourlib.viz.show` loads the scripts only once.
+    """
     from bokeh.io import output_notebook
     from bokeh.resources import INLINE
 
+    from . import embed
+
+    if getattr(embed, "_LIVE_LOADED", False):
+        return
     output_notebook(INLINE, hide_banner=True)
     display(Javascript("\n".join(p.read_text() for p in js_files() if p.name != "embed_items.js")))
-    _LIVE_SCRIPTS_LOADED = True
+    embed._LIVE_LOADED = True
 
 
 def tour_view(X: Any, labels: Any = None, *, presets: dict | None = None, **kwargs) -> TourView:

@@ -19,6 +19,10 @@ Order ("last write wins", no blending)
     2. active points in index order, each as outline then fill.
     A pixel keeps the colour of the last write, so later points lie on top of earlier ones.
 
+The page also marks the origin of the view with a small grey cross (nine pixels each way)
+drawn before the points, and draws the axis handles' labels into the same pixels; exported
+pictures leave both out.
+
 Colours
     RGBA bytes; the page packs them little-endian into one uint32 per pixel (``r | g<<8 |
     b<<16 | a<<24``), which is the byte order of canvas ImageData.
@@ -112,7 +116,7 @@ def rasterize_points(
         raise ValueError("ghost points need ghost_colors, N×4 RGBA")
     px, py = pixel_coords(xy, extent, width, height)
     fill = splat_offsets(diameter)
-    ring = _ring_offsets(diameter) if outline else np.zeros((0, 2), np.int32)
+    ring = ring_offsets(diameter) if outline else np.zeros((0, 2), np.int32)
 
     # Every pixel write as (pixel, key, colour); the largest key per pixel wins.
     idx = np.arange(n)
@@ -150,13 +154,11 @@ def rasterize_points(
     return image.reshape(height, width, 4)
 
 
-def _ring_offsets(diameter: int) -> np.ndarray:
+def ring_offsets(diameter: int) -> np.ndarray:
     """Offsets of the outline: the dot of diameter D + 2 minus the dot of diameter D."""
     inner = {tuple(o) for o in splat_offsets(diameter)}
-    outer = splat_offsets(diameter + 2)
-    # The D+2 dot is centred one pixel further out only for odd growth; both are centred on
-    # the same point for D and D + 2, so the ring is the set difference.
-    ring = [o for o in outer if tuple(o) not in inner]
+    # dots of diameter D and D + 2 share their centre, so the ring is the set difference
+    ring = [o for o in splat_offsets(diameter + 2) if tuple(o) not in inner]
     return np.array(ring, np.int32).reshape(-1, 2)
 
 

@@ -11,6 +11,9 @@ class-selection buttons).
 What the reader sees and does
     * a grid of panels, axes hidden (embedding coordinates mean nothing), each titled
       (e.g. "t-SNE, epoch 14"), points coloured by true class (:mod:`tourlib.viz.palette`);
+      each panel fits its own data, or (``shared_axes``) the panels of a row share one
+      pair of ranges -- fixed axes, for a fixed linear map whose units mean the same
+      in every epoch;
     * box select (drag), lasso select, reset; one toolbar for the whole grid;
     * a line counting the selected points, per class;
     * optional buttons that select every point of one class;
@@ -27,7 +30,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 from bokeh.layouts import column, gridplot, row
-from bokeh.models import Button, ColumnDataSource, CustomJS, Div, HoverTool
+from bokeh.models import Button, ColumnDataSource, CustomJS, Div, HoverTool, Range1d
 from bokeh.plotting import figure
 
 from .palette import class_colors
@@ -107,6 +110,7 @@ def small_multiples(
     name: str = SOURCE_NAME,
     selected: Sequence[int] | None = None,
     select_buttons: Sequence[int] = (),
+    shared_axes=None,
 ):
     """A grid of scatter panels of the same N points, sharing one selection (linked brushing).
 
@@ -133,6 +137,10 @@ def small_multiples(
         Points selected when the figure opens.
     select_buttons : sequence of int
         Classes that get a "select all of class k" button.
+    shared_axes : None, "rows", or sequence of row indices
+        Rows whose panels share one x range and one y range (equal scale on both
+        axes, fitted to all panels of the row), so that an unmoved point sits at
+        the same place in each. Default: every panel fits its own data.
 
     Returns
     -------
@@ -176,13 +184,16 @@ def small_multiples(
             raise ValueError(f"selected indices must lie in 0..{n - 1}")
         source.selected.indices = sel.tolist()
 
+    shared = _shared_rows(shared_axes, len(rows))
     plots: list[list] = []
     j = 0
-    for r in rows:
+    for i, r in enumerate(rows):
+        ranges = (_fixed_ranges([xy for _, xy in r], panel_width, panel_height) if i in shared
+                  else None)
         plot_row = []
         for title, _ in r:
             plot_row.append(_panel(source, j, title, panel_width, panel_height, point_size,
-                                   with_prediction=preds is not None))
+                                   with_prediction=preds is not None, ranges=ranges))
             j += 1
         plots.append(plot_row)
     width = max(len(r) for r in rows)
@@ -226,9 +237,37 @@ def _predictions(predictions, n_panels: int, n: int, n_classes: int):
     return out
 
 
-def _panel(source, j: int, title: str, width: int, height: int, size: float, with_prediction: bool):
+def _shared_rows(shared_axes, n_rows: int) -> set[int]:
+    if shared_axes is None:
+        return set()
+    if shared_axes == "rows":
+        return set(range(n_rows))
+    if isinstance(shared_axes, str):
+        raise ValueError(f"shared_axes must be None, 'rows' or a sequence of row indices, got {shared_axes!r}")
+    rows = {int(i) for i in shared_axes}
+    if any(not 0 <= i < n_rows for i in rows):
+        raise ValueError(f"shared_axes: row indices must lie in 0..{n_rows - 1}, got {sorted(rows)}")
+    return rows
+
+
+def _fixed_ranges(layouts: list[np.ndarray], width: int, height: int, pad: float = 0.05):
+    """One (x, y) pair of Range1d covering every layout, with equal data units per pixel on both axes."""
+    pts = np.concatenate(layouts)
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    centre = (lo + hi) / 2
+    per_pixel = max((hi[0] - lo[0]) / width, (hi[1] - lo[1]) / height) * (1 + 2 * pad)
+    if per_pixel == 0:
+        per_pixel = 1.0 / min(width, height)
+    half = per_pixel * np.array([width, height]) / 2
+    return (Range1d(centre[0] - half[0], centre[0] + half[0]),
+            Range1d(centre[1] - half[1], centre[1] + half[1]))
+
+
+def _panel(source, j: int, title: str, width: int, height: int, size: float, with_prediction: bool,
+           ranges=None):
+    extra = {"match_aspect": True} if ranges is None else {"x_range": ranges[0], "y_range": ranges[1]}
     p = figure(title=title, width=width, height=height, tools="box_select,lasso_select,reset",
-               active_drag="box_select", match_aspect=True, name=f"panel-{j}")
+               active_drag="box_select", name=f"panel-{j}", **extra)
     r = p.scatter(f"x{j}", f"y{j}", source=source, size=size, color="color", alpha=0.75,
                   line_color=None, nonselection_alpha=NONSELECTION_ALPHA, nonselection_color="color",
                   selection_alpha=0.9, selection_color="color", name=f"points-{j}")
@@ -258,14 +297,17 @@ def method_epoch_grid(
     *,
     epochs: Sequence[int],
     predictions=None,
+    fixed_axes: Sequence[str] = (),
     **kwargs,
 ):
     """Rows = methods, columns = epochs: ``series[method]`` is T×N×2, panel titles "method, epoch e".
 
     ``predictions`` may be T×N (one row per epoch, shown in that column's
-    panels) or anything :func:`small_multiples` accepts. Remaining keyword
-    arguments go to :func:`small_multiples`. To keep t-SNE / UMAP panels from
-    spinning between epochs, pass ``tourlib.embed.align_series(series[m])``.
+    panels) or anything :func:`small_multiples` accepts. ``fixed_axes`` names
+    the methods whose row shares one pair of axis ranges (e.g. a fixed linear
+    map). Remaining keyword arguments go to :func:`small_multiples`. To keep
+    t-SNE / UMAP panels from spinning between epochs, pass
+    ``tourlib.embed.align_series(series[m])``.
     """
     if not isinstance(series, Mapping) or not series:
         raise ValueError("series must be a non-empty mapping {method name: T×N×2 layouts}")
@@ -283,4 +325,9 @@ def method_epoch_grid(
             raise ValueError(f"predictions must be T×N with T = len(epochs) = {len(epochs)}, "
                              f"got shape {predictions.shape}")
         predictions = [predictions[t] for _ in rows for t in range(len(epochs))]
-    return small_multiples(rows, labels, predictions=predictions, **kwargs)
+    methods = list(series)
+    unknown = [m for m in fixed_axes if m not in series]
+    if isinstance(fixed_axes, str) or unknown:
+        raise ValueError(f"fixed_axes must be a sequence of method names from {methods}, got {fixed_axes!r}")
+    return small_multiples(rows, labels, predictions=predictions,
+                           shared_axes=[methods.index(m) for m in fixed_axes], **kwargs)

@@ -12,7 +12,8 @@ What the reader sees and does
     * play / pause, a speed slider, reset, zoom and pan (toolbar), preset views;
     * axis handles (d ≤ ``MAX_HANDLES``): the segment from the origin to ``s · G[i, :2]``
       (``s`` = the on-screen extent E of the data, see :func:`view_geometry`), i.e. where a step
-      of length ``s`` along data axis ``i`` lands; a handle never leaves the view (|G[i, :2]| ≤ 1). Dragging a handle end by ``Δ`` (data units) pauses the tour and sets
+      of length ``s`` along data axis ``i`` lands; a handle never leaves the view
+      (``|G[i, :2]| ≤ 1``). Dragging a handle end by ``Δ`` (data units) pauses the tour and sets
       ``G ← drag_axis(G_start, i, Δ / s)`` (``TourEngine.dragAxis``);
     * a rectangle brush selects points; their centroid ``c`` (data space, at the current
       time) gets a handle; dragging it by ``Δ`` sets ``G ← drag_centroid(G_start, c, Δ)``;
@@ -57,7 +58,7 @@ from tourlib.tour import GrandTour
 
 from .encode import quantize_columns
 from .palette import class_colors
-from .raster import GHOST_ALPHA, _ring_offsets, auto_dot_size, splat_offsets
+from .raster import GHOST_ALPHA, auto_dot_size, ring_offsets, splat_offsets
 from .tour_inputs import TourInputs, prepare_tour_inputs, view_matrix
 from .tour_models import TourPanelData, TourState
 
@@ -210,7 +211,7 @@ def tour_figure(
         X, labels, classes=classes, images=images, predictions=predictions,
         max_images=max_images, times=times,
     )
-    d, T = inputs.dim, inputs.n_times
+    d = inputs.dim
     if not np.isfinite(speed):
         raise ValueError(f"speed must be a finite number, got {speed}")
     if dot_size is not None and (int(dot_size) != dot_size or dot_size < 1 or dot_size > 32):
@@ -241,11 +242,11 @@ def tour_figure(
     x_range = Range1d(-half, half, bounds=None)
     y_range = Range1d(-half, half, bounds=None)
     # Sources the browser rewrites every frame are not synced back to a live kernel (syncable=False).
-    handle_source = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[], lx=[], ly=[], label=[], color=[]),
-                                     syncable=False)
+    # (the handles' labels are drawn by the page into the raster: text glyphs cost ~1.5 ms a frame)
+    handle_source = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[], color=[]), syncable=False)
 
     panel_models, plots = [], []
-    for k, panel in enumerate(inputs.panels):
+    for panel in inputs.panels:
         qc = quantize_columns(panel.X - mu)
         label_dtype = np.uint8 if n_classes <= 255 else np.uint16
         data = TourPanelData(
@@ -255,7 +256,7 @@ def tour_figure(
             images=panel.images, image_index=panel.image_index,
         )
         p, sources = _panel_plot(panel.name or title, side, x_range, y_range, handle_source,
-                                 show_handles=d <= MAX_HANDLES, first=k == 0)
+                                 show_handles=d <= MAX_HANDLES)
         plots.append(p)
         panel_models.append(dict(plot=p, data=data, **sources))
 
@@ -271,7 +272,7 @@ def tour_figure(
         tour=params, radius=radius, half=half, handle_scale=extent, center=mu.tolist(),
         classes=inputs.classes, colors=colors, ghost_alpha=GHOST_ALPHA,
         fill=splat_offsets(diameter).ravel().tolist(),
-        ring=_ring_offsets(diameter).ravel().tolist() if diameter >= 3 else [],
+        ring=ring_offsets(diameter).ravel().tolist() if diameter >= 3 else [],
         dot_size=diameter, image_size=int(image_size),
         axis_labels=handle_labels, axis_colors=handle_colors, show_handles=d <= MAX_HANDLES,
         time_labels=inputs.time_labels, time_name=time_name, time_speed=float(time_speed),
@@ -281,9 +282,8 @@ def tour_figure(
     fig = dict(
         state=state, config=config, panels=panel_models, handles=handle_source, legend=legend,
         widgets={k: v for k, v in widgets.items() if k != "preset_buttons"},
-        presets=widgets["preset_buttons"],
     )
-    _wire(fig, plots, x_range, y_range)
+    _wire(fig, plots, x_range, y_range, widgets["preset_buttons"])
 
     controls = [widgets["play"], widgets["reset"], widgets["speed"]]
     if widgets["mode"] is not None:
@@ -320,8 +320,8 @@ def _axis_handles(axis_labels, d, classes, colors):
     return names, [grey] * d
 
 
-def _panel_plot(name, side, x_range, y_range, handle_source, *, show_handles, first):
-    """One square panel: the raster image, axis handles, brush centroid and hover marker."""
+def _panel_plot(name, side, x_range, y_range, handle_source, *, show_handles):
+    """One square panel: the raster image, axis handles, and the centroid / hover markers."""
     tools = [
         BoxSelectTool(renderers=[], description="Brush: select points (drag their centroid to rotate)"),
         PanTool(), WheelZoomTool(), ZoomInTool(), ZoomOutTool(), ResetTool(), SaveTool(),
@@ -342,19 +342,16 @@ def _panel_plot(name, side, x_range, y_range, handle_source, *, show_handles, fi
     image = ColumnDataSource(dict(image=[np.zeros((1, 1), np.uint32)], x=[-1.0], y=[1.0], dw=[2.0], dh=[2.0]),
                              syncable=False)
     p.image_rgba("image", "x", "y", "dw", "dh", source=image, origin="top_left", anchor="top_left")
-    p.scatter(0, 0, marker="cross", size=9, line_color="#bbbbbb", line_width=1)
     if show_handles:
         p.segment("x0", "y0", "x1", "y1", source=handle_source, line_color="color", line_width=1.6, line_alpha=0.8)
         p.scatter("x1", "y1", source=handle_source, size=9, fill_color="white", line_color="color", line_width=2)
-        p.text("lx", "ly", text="label", source=handle_source, text_font_size="11px",
-               text_color="#333333", text_align="center", text_baseline="middle",
-               background_fill_color="white", background_fill_alpha=0.75)
-    centroid = ColumnDataSource(dict(x=[], y=[]), syncable=False)
-    p.scatter("x", "y", source=centroid, marker="circle_cross", size=18, fill_color="white",
-              fill_alpha=0.8, line_color="#222222", line_width=2)
-    hover = ColumnDataSource(dict(x=[], y=[], color=[]), syncable=False)
-    p.scatter("x", "y", source=hover, size=14, fill_alpha=0, line_color="color", line_width=2.5)
-    return p, dict(image=image, centroid=centroid, hover=hover)
+    # the brush centroid's handle and the ring around the hovered point (rows written by the page)
+    markers = ColumnDataSource(
+        dict(x=[], y=[], marker=[], size=[], line_color=[], fill_alpha=[], line_width=[]), syncable=False,
+    )
+    p.scatter("x", "y", source=markers, marker="marker", size="size", fill_color="white",
+              fill_alpha="fill_alpha", line_color="line_color", line_width="line_width", visible=False)
+    return p, dict(image=image, markers=markers)
 
 
 def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], time_name: str):
@@ -369,7 +366,7 @@ def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], time_name: str)
         time_play = Button(label=f"▶ {time_name}s", width=100, syncable=False)
         time_slider = Slider(
             title=f"{time_name} {inputs.time_labels[0]}", start=0, end=inputs.n_times - 1, step=0.01,
-            value=0, show_value=False, width=420, syncable=False,
+            value=0, show_value=False, tooltips=False, width=420, syncable=False,
         )
     buttons = [Button(label=name, width=max(60, 9 * len(name) + 20)) for name in presets]
     for b, name in zip(buttons, presets):
@@ -378,7 +375,7 @@ def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], time_name: str)
                 time_slider=time_slider, preset_buttons=buttons)
 
 
-def _wire(fig: dict, plots, x_range, y_range) -> None:
+def _wire(fig: dict, plots, x_range, y_range, preset_buttons) -> None:
     """Connect the Bokeh models to ``window.TourFigure`` with short CustomJS glue."""
     state = fig["state"]
     attach = CustomJS(
@@ -402,7 +399,7 @@ def _wire(fig: dict, plots, x_range, y_range) -> None:
     if w["time_play"] is not None:
         w["time_play"].js_on_event("button_click", _call(state, "toggleTimePlay"))
         w["time_slider"].js_on_change("value", _call(state, "setEpoch", "cb_obj.value"))
-    for b in fig["presets"]:
+    for b in preset_buttons:
         b.js_on_event("button_click", _call(state, "applyPreset", json.dumps(b.tags[0])))
     for prop in ("matrix", "playing", "rate", "epoch", "mode"):
         state.js_on_change(prop, _call(state, "stateChanged", json.dumps(prop)))

@@ -299,7 +299,8 @@
         checkArray(p.theta, Math.floor(d / 2), 'params.theta', Math.floor(d / 2) + ' plane speeds');
         checkView(p.Q, d, 'params.Q');
       } else {
-        checkArray(p.theta_planes, d * (d - 1) / 2, 'params.theta_planes', d * (d - 1) / 2 + ' coordinate-plane speeds');
+        const n = d * (d - 1) / 2;
+        checkArray(p.theta_planes, n, 'params.theta_planes', n + ' coordinate-plane speeds');
       }
       checkView(p.G0, d, 'params.G0');
       const T = Object.create(GrandTour.prototype);
@@ -522,7 +523,10 @@
       return matmul(this._F, M, d, d, d);
     }
 
-    /** Continue from view G (orthogonal, Float64Array d*d) at time t: matrix(t') = G Q R(ω(t' − t)) Qᵀ (torus: G P(ω(t' − t))). */
+    /**
+     * Continue from view G (orthogonal, Float64Array d*d) at time t: matrix(t') = G Q R(ω(t' − t)) Qᵀ
+     * (torus path: G P(ω(t' − t))).
+     */
     rebase(G, t) {
       checkView(G, this.dim, 'G');
       this._setBase(G, checkReal(t, 't'));

@@ -9,9 +9,10 @@
  * row vectors: the screen shows X @ G[:, :2]) and the animation loop; one Panel per data set
  * owns its decoded points, its pixel buffer and its Bokeh views.
  *
- * Each frame: B = G[:, :2]; every panel projects its points (TourEngine.projectInto, and for a
- * time axis (1 - f) X_k B + f X_{k+1} B), rasterises them into its Uint32 buffer
- * (tour_raster.js), hands the pixels to its image_rgba glyph and repaints its plot once.
+ * Each frame: B = G[:, :2]; every panel projects its points (tour_project.js: the same sums as
+ * TourEngine.projectInto; for a time axis (1 - f) X_k B + f X_{k+1} B), rasterises them into its
+ * Uint32 buffer (tour_raster.js), hands the pixels to its image_rgba glyph and repaints its plot
+ * once.
  *
  * Bokeh internals used for speed (each has a public fallback, see Bridge): the PlotView's
  * pause/unpause/invalidate_painters/repaint (one synchronous paint per frame instead of
@@ -21,7 +22,8 @@
 (function () {
   "use strict";
 
-  const instances = [];
+  // Keep the figures already running if this file is loaded a second time (a notebook may do so).
+  const instances = (window.TourFigure && window.TourFigure.instances) || [];
 
   // ------------------------------------------------------------------ Bokeh bridge
   const Bridge = {
@@ -109,8 +111,8 @@
       this.k = k;
       this.plot = pm.plot;
       this.imageSource = pm.image;
-      this.centroidSource = pm.centroid;
-      this.hoverSource = pm.hover;
+      this.markerSource = pm.markers;
+      this.markerRenderer = pm.plot.renderers.find((r) => r.data_source === pm.markers) || null;
       const data = pm.data;
       this.name = data.name;
       const [T, n, d] = data.shape;
@@ -177,7 +179,7 @@
       const hit = this.stepProj.get(t);
       if (hit && hit.version === version) return hit.proj;
       const out = hit ? hit.proj : new Float32Array(2 * this.n);
-      window.TourEngine.projectInto(out, this.step(t), this.n, this.d, B);
+      window.TourProject.project(out, this.step(t), this.n, this.d, B);
       this.stepProj.set(t, { version, proj: out });
       if (this.stepProj.size > 3) {
         for (const key of this.stepProj.keys()) {
@@ -197,7 +199,7 @@
       this.projKey = key;
       this.grid = null;
       if (this.T === 1) {
-        window.TourEngine.projectInto(this.proj, this.step(0), this.n, this.d, B);
+        window.TourProject.project(this.proj, this.step(0), this.n, this.d, B);
         return;
       }
       const k = Math.min(this.T - 2, Math.floor(s)), f = s - k;
@@ -292,14 +294,42 @@
     draw(view) {
       const R = window.TourRaster, inst = this.inst;
       this.buf.fill(0);
+      const ox = Math.floor((0 - view.x0) * view.W / (view.x1 - view.x0));
+      const oy = Math.floor((view.y1 - 0) * view.H / (view.y1 - view.y0));
+      R.drawCross(this.buf, view.W, view.H, ox, oy, inst.crossColor);
       if (this.ghostCount > 0) {
         R.drawDots(this.buf, this.proj, this.ghostList, this.ghostCount, this.labels, inst.ghostPalette, this.fill, null, 0, view);
       }
       const all = this.ghostCount === 0 ? null : this.activeList;
-      R.drawDots(this.buf, this.proj, all, this.activeCount, this.labels, inst.palette, this.fill, this.ring, inst.ringColor, view);
-      if (inst.mode === "images" && this.images) {
+      const images = inst.mode === "images" && this.images !== null;
+      // in image mode the dots are only context: faint, under the thumbnails
+      const palette = images ? inst.ghostPalette : inst.palette;
+      R.drawDots(this.buf, this.proj, all, this.activeCount, this.labels, palette, this.fill, images ? null : this.ring, inst.ringColor, view);
+      if (images) {
         this.ensureSprites();
         R.drawSprites(this.buf, this.proj, this.imageIndex, this.spriteShow, this.sprites, inst.cfg.image_size, view);
+      }
+      if (inst.cfg.show_handles) this.drawHandleLabels(view);
+    }
+
+    /** Axis labels just beyond each handle end, 14 CSS px further out from the origin. */
+    drawHandleLabels(view) {
+      const inst = this.inst, d = this.d, s = inst.cfg.handle_scale, B = inst.B;
+      const dpr = window.devicePixelRatio || 1;
+      if (!this.labels2d || this.labelsDpr !== dpr) {
+        this.labels2d = inst.cfg.axis_labels.map((t) => window.TourRaster.makeLabel(String(t), 11, dpr));
+        this.labelsDpr = dpr;
+      }
+      const kx = view.W / (view.x1 - view.x0), ky = view.H / (view.y1 - view.y0);
+      for (let i = 0; i < d; i++) {
+        const x = s * B[2 * i], y = s * B[2 * i + 1];
+        const px = (x - view.x0) * kx, py = (view.y1 - y) * ky;
+        const dx = x * kx, dy = -y * ky, len = Math.hypot(dx, dy);
+        const ux = len > 1e-9 ? dx / len : 0, uy = len > 1e-9 ? dy / len : -1;
+        const L = this.labels2d[i];
+        // push the chip out along the handle so that its nearest edge clears the end marker
+        const out = 9 * dpr + 0.5 * Math.abs(ux) * L.w + 0.5 * Math.abs(uy) * L.h;
+        window.TourRaster.drawLabel(this.buf, view.W, view.H, L, px + ux * out, py + uy * out);
       }
     }
 
@@ -355,7 +385,6 @@
       this.state = fig.state;
       this.cfg = fig.config;
       this.widgets = fig.widgets;
-      this.presetButtons = fig.presets || [];
       this.handleSource = fig.handles;
       this.d = this.cfg.tour.dim;
       this.tour = E.GrandTour.fromParams(this.cfg.tour);
@@ -392,6 +421,7 @@
       this.palette = Uint32Array.from(this.classRGB.map(([r, g, b]) => R.pack(r, g, b, 255)));
       this.ghostPalette = Uint32Array.from(this.classRGB.map(([r, g, b]) => R.pack(r, g, b, this.cfg.ghost_alpha)));
       this.ringColor = R.pack(255, 255, 255, 255);
+      this.crossColor = R.pack(170, 170, 170, 255);
       this.panels = fig.panels.map((pm, k) => new Panel(this, pm, k));
       this.updateFlags();
     }
@@ -471,7 +501,7 @@
         animating = true;
       }
       if (this.dirty || animating) this.render();
-      if (this.playing && ts - this.lastWrite > 250) {
+      if ((this.playing || this.timePlaying) && ts - this.lastWrite > 250) {
         this.lastWrite = ts;
         this.writeState();
       }
@@ -517,24 +547,25 @@
     updateOverlays() {
       const cfg = this.cfg, d = this.d, s = cfg.handle_scale, B = this.B;
       if (cfg.show_handles) {
-        const upp = this.panels[0].unitsPerPixel() || (2 * cfg.half) / 400;
-        const x1 = [], y1 = [], lx = [], ly = [];
+          const x1 = [], y1 = [];
         for (let i = 0; i < d; i++) {
-          const x = s * B[2 * i], y = s * B[2 * i + 1];
-          const len = Math.hypot(x, y);
-          const ux = len > 1e-12 ? x / len : 0, uy = len > 1e-12 ? y / len : 1;
-          x1.push(x);
-          y1.push(y);
-          lx.push(x + ux * 13 * upp);
-          ly.push(y + uy * 13 * upp);
+          x1.push(s * B[2 * i]);
+          y1.push(s * B[2 * i + 1]);
         }
         const zeros = new Array(d).fill(0);
-        this.handleSource.data = {
-          x0: zeros, y0: zeros, x1, y1, lx, ly, label: cfg.axis_labels, color: cfg.axis_colors,
-        };
+        this.handleSource.data = { x0: zeros, y0: zeros, x1, y1, color: cfg.axis_colors };
       }
       for (const p of this.panels) {
-        let cx = [], cy = [];
+        const rows = { x: [], y: [], marker: [], size: [], line_color: [], fill_alpha: [], line_width: [] };
+        const add = (x, y, marker, size, color, alpha, width) => {
+          rows.x.push(x);
+          rows.y.push(y);
+          rows.marker.push(marker);
+          rows.size.push(size);
+          rows.line_color.push(color);
+          rows.fill_alpha.push(alpha);
+          rows.line_width.push(width);
+        };
         if (this.selection && this.selection.panel === p.k && this.centroid) {
           const c = this.centroid;
           let x = 0, y = 0;
@@ -542,18 +573,16 @@
             x += c[j] * B[2 * j];
             y += c[j] * B[2 * j + 1];
           }
-          cx = [x];
-          cy = [y];
+          add(x, y, "circle_cross", 18, "#222222", 0.8, 2);
         }
-        setSmall(p.centroidSource, { x: cx, y: cy });
-        let hx = [], hy = [], hc = [];
         if (this.hover && this.hover.panel === p.k) {
           const i = this.hover.index;
-          hx = [p.proj[2 * i]];
-          hy = [p.proj[2 * i + 1]];
-          hc = [cfg.colors[p.labels[i]]];
+          add(p.proj[2 * i], p.proj[2 * i + 1], "circle", 14, cfg.colors[p.labels[i]], 0, 2.5);
         }
-        setSmall(p.hoverSource, { x: hx, y: hy, color: hc });
+        setSmall(p.markerSource, rows);
+        // an empty glyph still costs a paint: hide the renderer when it has nothing to show
+        const show = rows.x.length > 0;
+        if (p.markerRenderer && p.markerRenderer.visible !== show) p.markerRenderer.visible = show;
       }
     }
 
@@ -885,6 +914,8 @@
   }
 
   function attach(fig, plot) {
+    // forget figures whose views are gone (a re-run notebook cell, a re-rendered page part)
+    for (let k = instances.length - 1; k >= 0; k--) if (instances[k].destroyed()) instances.splice(k, 1);
     let inst = find(fig.state);
     if (!inst) {
       inst = new TourInstance(fig);

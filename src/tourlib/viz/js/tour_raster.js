@@ -10,6 +10,9 @@
  *   colours            one uint32 per pixel, little-endian RGBA (r | g<<8 | b<<16 | a<<24),
  *                      the byte order of canvas ImageData
  * Points are given in screen (data) coordinates as a Float32Array [x0, y0, x1, y1, ...].
+ * Besides dots: thumbnails as sprites (makeSprites/drawSprites), the axis handles' labels as
+ * pre-rendered text chips (makeLabel/drawLabel: a Bokeh text glyph would cost ~1.5 ms a frame)
+ * and the small grey cross at the origin (drawCross).
  */
 (function () {
   "use strict";
@@ -63,6 +66,24 @@
         const i = list[m];
         const fx = (proj[2 * i] - x0) * kx, fy = (y1 - proj[2 * i + 1]) * ky;
         if (fx >= 0 && fx < W && fy >= 0 && fy < H) buf[(fy | 0) * W + (fx | 0)] = palette[codes[i]];
+      }
+      return;
+    }
+    if (fill.k === 4 && fill.minX === 0 && fill.maxX === 1 && fill.minY === 0 && fill.maxY === 1 && ring === null) {
+      // 2×2 dots (tens of thousands of points): four writes, bounds checked once
+      for (let m = 0; m < count; m++) {
+        const i = list === null ? m : list[m];
+        const px = Math.floor((proj[2 * i] - x0) * kx), py = Math.floor((y1 - proj[2 * i + 1]) * ky);
+        const c = palette[codes[i]];
+        if (px >= 0 && px < W - 1 && py >= 0 && py < H - 1) {
+          const o = py * W + px;
+          buf[o] = c;
+          buf[o + 1] = c;
+          buf[o + W] = c;
+          buf[o + W + 1] = c;
+        } else {
+          splat(buf, W, H, px, py, fill, c);
+        }
       }
       return;
     }
@@ -127,6 +148,53 @@
     return out;
   }
 
+  /**
+   * A text label as a sprite {w, h, pixels}: dark text on a translucent white chip, rendered once
+   * with the canvas's own (anti-aliased) text; per frame it is only copied (drawLabel).
+   */
+  function makeLabel(text, fontPx, dpr) {
+    const font = Math.round(fontPx * dpr) + "px system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
+    const canvas = document.createElement("canvas");
+    let ctx = canvas.getContext("2d");
+    ctx.font = font;
+    const pad = Math.round(2 * dpr);
+    const w = Math.max(1, Math.ceil(ctx.measureText(text).width) + 2 * pad);
+    const h = Math.round(fontPx * dpr * 1.35) + pad;
+    canvas.width = w;
+    canvas.height = h;
+    ctx = canvas.getContext("2d");
+    ctx.fillStyle = "rgba(255,255,255,0.8)";
+    ctx.fillRect(0, 0, w, h);
+    ctx.font = font;
+    ctx.fillStyle = "#333333";
+    ctx.textBaseline = "middle";
+    ctx.fillText(text, pad, h / 2);
+    const data = ctx.getImageData(0, 0, w, h).data;
+    return { w, h, pixels: new Uint32Array(data.buffer.slice(0)) };
+  }
+
+  /** Copy a label sprite centred on pixel (cx, cy); fully transparent pixels are skipped. */
+  function drawLabel(buf, W, H, label, cx, cy) {
+    const x0 = Math.round(cx - label.w / 2), y0 = Math.round(cy - label.h / 2);
+    const xa = Math.max(0, -x0), xb = Math.min(label.w, W - x0);
+    const ya = Math.max(0, -y0), yb = Math.min(label.h, H - y0);
+    for (let y = ya; y < yb; y++) {
+      const src = y * label.w, dst = (y0 + y) * W + x0;
+      for (let x = xa; x < xb; x++) {
+        const v = label.pixels[src + x];
+        if (v !== 0) buf[dst + x] = v;
+      }
+    }
+  }
+
+  /** A small cross (arm = 4 pixels) at pixel (px, py): the origin of the view. */
+  function drawCross(buf, W, H, px, py, color) {
+    for (let k = -4; k <= 4; k++) {
+      if (px + k >= 0 && px + k < W && py >= 0 && py < H) buf[py * W + px + k] = color;
+      if (py + k >= 0 && py + k < H && px >= 0 && px < W) buf[(py + k) * W + px] = color;
+    }
+  }
+
   /** Draw sprite m (centred on its point) for each m with show[m] != 0; transparent pixels skipped. */
   function drawSprites(buf, proj, index, show, sprites, S, view) {
     const { W, H } = view;
@@ -150,5 +218,7 @@
     }
   }
 
-  window.TourRaster = { pack, hexToRGB, makeSplat, drawDots, splat, makeSprites, drawSprites };
+  window.TourRaster = {
+    pack, hexToRGB, makeSplat, drawDots, splat, makeSprites, drawSprites, drawCross, makeLabel, drawLabel,
+  };
 })();

@@ -4,7 +4,7 @@
  * Pointer: listeners on each panel's Bokeh event layer, in the capture phase, so a press on an
  * axis handle end (within HANDLE_PX) or on the brush centroid (within CENTROID_PX) starts a
  * direct-manipulation drag and Bokeh's own tools (brush, pan) never see it; any other press goes
- * on to Bokeh. A click (press and release within CLICK_PX) on empty space clears the brush.
+ * on to Bokeh. A click (press and release within CLICK_PX) on empty space, or Escape, clears the brush.
  * Hover finds the nearest active point (TourHit grid) and shows a tooltip with its index, class,
  * prediction and image.
  * Legend: the Div built by Python; hovering an item highlights that class, clicking toggles it.
@@ -122,6 +122,9 @@
     };
     el.addEventListener("pointerup", release, capture);
     el.addEventListener("pointercancel", release, capture);
+    el.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape" && inst.selection) inst.clearBrush();
+    });
     el.addEventListener("pointerleave", () => {
       inst.pointer = null;
       setHover(inst, null);

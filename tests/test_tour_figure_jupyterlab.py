@@ -1,0 +1,122 @@
+"""TourView in a real JupyterLab (local server, headless Chromium): the view goes both ways.
+
+Starts ``jupyter lab`` on 127.0.0.1 (every other host is blocked), runs a notebook that shows
+``tour_view(...)``, drags an axis handle in the page, and checks that the kernel's
+``view.matrix`` is exactly the page's ``G``; then sets ``view.matrix`` in the kernel and checks
+that the page shows it. This is jupyter_bokeh's real front end and comm, not a simulation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from browser import open_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+nbformat = pytest.importorskip("nbformat")
+
+INST = "TourFigure.instances[0]"
+
+CELLS = [
+    "import numpy as np\nfrom tourlib.viz.live import tour_view\nrng = np.random.default_rng(0)\n"
+    "y = rng.integers(0, 3, 300)\nX = rng.normal(size=(300, 5)) + 2 * np.eye(3, 5)[y]\n"
+    "v = tour_view(X, y, autoplay=False, seed=1)\nv",
+    "print('MATRIX', v.matrix.ravel().tolist())",
+    "v.matrix = np.eye(5)[:, [3, 1]]\nprint('SET')",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def lab(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in CELLS]
+    nbformat.write(nb, tmp_path / "live.ipynb")
+    port = free_port()
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser", "--ip=127.0.0.1",
+         f"--port={port}", "--ServerApp.token=", "--ServerApp.password=",
+         "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={tmp_path}",
+         "--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url + "/api", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("jupyter lab did not start")
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def run_cell(page, k, marker=None):
+    page.locator(".jp-Notebook .jp-Cell").nth(k).click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+Enter")
+    if marker:
+        page.wait_for_function(f"document.body.innerText.includes({json.dumps(marker)})", timeout=60_000)
+        return page.locator(".jp-Notebook .jp-Cell").nth(k).locator(".jp-OutputArea").inner_text()
+    return None
+
+
+def test_view_matrix_syncs_between_page_and_kernel(lab, browser):
+    context, page, log = open_page(browser, lab + "/lab/tree/live.ipynb", lab, viewport=(1300, 1000))
+    try:
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+        page.wait_for_function("document.body.innerText.includes('Idle')", timeout=120_000)
+        run_cell(page, 0)
+        page.wait_for_function(f"window.TourFigure && TourFigure.instances.length > 0 && {INST}.frameCount > 0",
+                               timeout=120_000)
+        # drag axis handle 2 in the page
+        h = page.evaluate(f"""(() => {{ const I = {INST}, P = I.panels[0], s = I.cfg.handle_scale;
+            return P.toClient(s * I.B[4], s * I.B[5]); }})()""")
+        page.mouse.move(h["x"], h["y"])
+        page.mouse.down()
+        page.mouse.move(h["x"] + 40, h["y"] + 30, steps=4)
+        page.mouse.up()
+        page.wait_for_timeout(500)
+        assert page.evaluate(f"{INST}.lastDrag.kind") == "axis"
+        G_page = np.array(page.evaluate(f"Array.from({INST}.G)"))
+        out = run_cell(page, 1, "MATRIX")
+        G_kernel = np.array(json.loads(re.search(r"MATRIX (\[.*\])", out.replace("\n", "")).group(1)))
+        np.testing.assert_array_equal(G_kernel, G_page)
+        # and back: the kernel sets a view, the page shows it
+        run_cell(page, 2, "SET")
+        page.wait_for_function(f"Math.abs({INST}.G[3 * 5] - 1) < 1e-12", timeout=30_000)
+        G = np.array(page.evaluate(f"Array.from({INST}.G)")).reshape(5, 5)
+        np.testing.assert_allclose(G[:, :2], np.eye(5)[:, [3, 1]], atol=1e-12)
+        page.screenshot(path=str(Path(__file__).resolve().parents[1] / "test-artifacts" / "tour_figure_jupyterlab.png"))
+    finally:
+        context.close()
+    assert log.errors == []
+    assert log.blocked == [], f"outside requests: {log.blocked[:5]}"
