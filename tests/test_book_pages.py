@@ -56,6 +56,7 @@ def test_pages_render_offline_without_errors(built_book, repo_root, browser, art
             context, page, log = open_page(browser, f"{base}/{rel}", allowed_prefix=base)
             try:
                 page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(1000)  # late requests (favicon, fonts) and their errors
                 figures = page.evaluate("() => document.querySelectorAll('div.tourlib-figure').length")
                 if figures:
                     page.wait_for_function(

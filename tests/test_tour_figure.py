@@ -159,10 +159,10 @@ def test_figure_embeds_the_tour_and_the_centred_encoded_data():
     layout, parts = tour_figure(X, y, seed=5, speed=0.7, return_parts=True)
     assert isinstance(layout, Column)
     state = find_state(layout)
-    np.testing.assert_allclose(np.array(state.matrix).reshape(6, 6), GrandTour(6, seed=5, speed=0.7).matrix(0),
+    np.testing.assert_allclose(np.array(state.matrix).reshape(6, 6), GrandTour(6, seed=5, speed=0.7, path="torus").matrix(0),
                                atol=1e-15)
     np.testing.assert_allclose(state.center, X.mean(axis=0))
-    assert parts.tour_params == GrandTour(6, seed=5, speed=0.7).params()
+    assert parts.tour_params == GrandTour(6, seed=5, speed=0.7, path="torus").params()
     data = parts.panels[0]["data"]
     assert data.points.dtype == np.int16 and data.shape == [1, 300, 6]
     decoded = data.points.astype(float) * data.scale + data.offset
@@ -173,7 +173,7 @@ def test_figure_embeds_the_tour_and_the_centred_encoded_data():
 def test_view_fits_the_tour_and_handles_stay_inside():
     X, y = mixture(n=500, d=8, seed=3)
     inp = prepare_tour_inputs(X, y)
-    tour = GrandTour(8, seed=0)
+    tour = GrandTour(8, seed=0, path="torus")
     mu, R, E = view_geometry(inp, True, tour)
     assert 0 < E <= R
     np.testing.assert_allclose(R, np.linalg.norm(X - mu, axis=1).max())

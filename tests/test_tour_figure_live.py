@@ -33,7 +33,7 @@ def browser_message(model, attr, new):
 def test_matrix_starts_at_the_tour_view_and_follows_browser_messages():
     X, y = data()
     view = tour_view(X, y, seed=2)
-    np.testing.assert_allclose(view.matrix, GrandTour(5, seed=2).matrix(0), atol=1e-15)
+    np.testing.assert_allclose(view.matrix, GrandTour(5, seed=2, path="torus").matrix(0), atol=1e-15)
     w = view.widget()
     G = np.linalg.qr(np.random.default_rng(1).normal(size=(5, 5)))[0]
     w._sync_model(w, browser_message(view.state, "matrix", G.ravel().tolist()), [])

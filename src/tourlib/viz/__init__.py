@@ -2,18 +2,26 @@
 
 ``embed``       show a figure in the static book, a live notebook, or a standalone HTML file
 ``scatter``     a labelled 2-D scatter with image tooltips
+``tour_figure`` the interactive Grand Tour figure (Bokeh + ``js/tour_*.js``): rotation, handles, brush,
+                time axis, panels, presets; ``tour_inputs``/``tour_models``/``encode``/``raster`` its parts
+``live``        ``TourView``: the figure in a live kernel, ipywidgets controls, the view read back into Python
+``export``      GIF and PNG export of a tour, for slides (Pillow, same math as the page)
 ``polytope``    a Grand Tour of a wire-frame object (square, cube, tesseract)
 ``small_multiples``  grids of 2-D panels of the same points with linked brushing
 ``palette``     class colours
 ``thumbnails``  images as PNG data URIs
 """
 
-from .embed import FigureOutput, on_ready, save_html, show, standalone_html
+from .embed import FigureOutput, load_live, on_ready, save_html, show, standalone_html
+from .export import export_gif, export_png, render_view
+from .live import TourView, tour_view
 from .polytope import polytope_tour
 from .scatter import image_scatter
 from .small_multiples import method_epoch_grid, small_multiples
+from .tour_figure import tour_figure
 
 __all__ = [
-    "FigureOutput", "image_scatter", "method_epoch_grid", "on_ready", "polytope_tour", "save_html", "show",
-    "small_multiples", "standalone_html",
+    "FigureOutput", "TourView", "export_gif", "export_png", "image_scatter", "load_live", "method_epoch_grid",
+    "on_ready", "polytope_tour", "render_view", "save_html", "show", "small_multiples", "standalone_html",
+    "tour_figure", "tour_view",
 ]

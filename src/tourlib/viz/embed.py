@@ -131,17 +131,24 @@ class FigureOutput:
 _LIVE_LOADED = False
 
 
-def _show_live(model: Model) -> None:
-    """Live notebook: load BokehJS and tourlib's scripts once per kernel, then Bokeh's own ``show``."""
+def load_live() -> None:
+    """Load BokehJS and tourlib's figure scripts into a live notebook page, once per kernel."""
     global _LIVE_LOADED
+    if _LIVE_LOADED:
+        return
     from bokeh.io import output_notebook
-    from bokeh.io import show as bokeh_show
     from IPython.display import Javascript, display
 
-    if not _LIVE_LOADED:
-        output_notebook(INLINE, hide_banner=True)
-        display(Javascript("\n".join(p.read_text() for p in js_files() if p.name not in _JS_LAST)))
-        _LIVE_LOADED = True
+    output_notebook(INLINE, hide_banner=True)
+    display(Javascript("\n".join(p.read_text() for p in js_files() if p.name not in _JS_LAST)))
+    _LIVE_LOADED = True
+
+
+def _show_live(model: Model) -> None:
+    """Live notebook: :func:`load_live`, then Bokeh's own ``show``."""
+    from bokeh.io import show as bokeh_show
+
+    load_live()
     with _ready_document(model, keep=True):
         bokeh_show(model)
 

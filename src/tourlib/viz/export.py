@@ -2,7 +2,7 @@
 
 The pictures use the same math as the browser figure (:func:`tourlib.viz.tour_figure`):
 
-* the same tour, ``GrandTour(d, seed, speed)``; frame ``k`` of a GIF shows time
+* the same tour, ``GrandTour(d, seed, speed, path=tour_path)``; frame ``k`` of a GIF shows time
   ``t_k = start + k / fps`` (tour seconds; the page plays one tour second per second at speed 1);
 * the same centre ``μ`` and view square: half-width ``VIEW_MARGIN · E`` around the origin
   (:func:`tourlib.viz.tour_figure.view_geometry`);
@@ -69,19 +69,19 @@ class _Scene:
         return over_white(rgba)
 
 
-def _scene(X, labels, classes, center, seed, speed, size, dot_size):
+def _scene(X, labels, classes, center, seed, speed, tour_path, size, dot_size):
     inputs = prepare_tour_inputs(X, labels, classes=classes)
-    tour = GrandTour(inputs.dim, seed=seed, speed=speed)
+    tour = GrandTour(inputs.dim, seed=seed, speed=speed, path=tour_path)
     return _Scene(inputs, center, tour, size, dot_size), tour
 
 
 def render_view(
     X: Any, G: Any = None, labels: Any = None, *, classes: Sequence[str] | None = None,
-    t: float = 0.0, epoch: float = 0.0, seed: int = 0, speed: float = 1.0,
+    t: float = 0.0, epoch: float = 0.0, seed: int = 0, speed: float = 1.0, tour_path: str = "torus",
     center: bool | Sequence[float] = True, size: int = 600, dot_size: int | None = None,
 ) -> np.ndarray:
     """The picture (H×W×3 uint8, white page) of view ``G`` (d×d or d×2), or of the tour at ``t``."""
-    scene, tour = _scene(X, labels, classes, center, seed, speed, size, dot_size)
+    scene, tour = _scene(X, labels, classes, center, seed, speed, tour_path, size, dot_size)
     B = tour.screen_basis(t) if G is None else view_matrix(G, scene.panel.X.shape[2], "G")[:, :2]
     return scene.draw(B, epoch)
 
@@ -98,7 +98,7 @@ def export_png(
 def export_gif(
     path: str | os.PathLike, X: Any, labels: Any = None, *, classes: Sequence[str] | None = None,
     seconds: float = 5.0, fps: float = 20.0, start: float = 0.0, epoch: float = 0.0,
-    seed: int = 0, speed: float = 1.0, center: bool | Sequence[float] = True,
+    seed: int = 0, speed: float = 1.0, tour_path: str = "torus", center: bool | Sequence[float] = True,
     size: int = 400, dot_size: int | None = None,
 ) -> Path:
     """Write the tour from ``start`` for ``seconds`` as an animated GIF (frame k at t = start + k/fps).
@@ -112,7 +112,7 @@ def export_gif(
     n_frames = max(1, int(round(seconds * fps)))
     if n_frames > 2000:
         raise ValueError(f"{n_frames} frames is too many for a GIF; lower seconds or fps")
-    scene, tour = _scene(X, labels, classes, center, seed, speed, size, dot_size)
+    scene, tour = _scene(X, labels, classes, center, seed, speed, tour_path, size, dot_size)
     times = start + np.arange(n_frames) / fps
     bases = tour.screen_basis(times)
     frames = [_indexed(scene.draw(bases[k], epoch), scene.palette) for k in range(n_frames)]

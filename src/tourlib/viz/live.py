@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from bokeh.models import LayoutDOM
 
-from .embed import js_files, show, static_mode
+from .embed import load_live, show, static_mode
 from .tour_figure import LAYOUT_TAG, tour_figure
 from .tour_inputs import view_matrix
 from .tour_models import TourState
@@ -169,10 +169,10 @@ class TourView:
         if static_mode():
             show(self.layout)
             return
-        from IPython.display import Javascript, display
-
-        _load_live_scripts(Javascript, display)
         import ipywidgets as w
+        from IPython.display import display
+
+        load_live()
 
         display(w.VBox([self.widget(), self.controls()]))
 
@@ -185,26 +185,8 @@ class TourView:
 
         d = self._data
         return export_png(path, d["X"], self.matrix, d["labels"], classes=d["classes"], seed=d["seed"],
-                          speed=d["speed"], center=d["center"], size=size,
+                          speed=d["speed"], tour_path=d["tour_path"], center=d["center"], size=size,
                           epoch=self.epoch if epoch is None else epoch)
-
-
-def _load_live_scripts(Javascript, display) -> None:
-    """Load BokehJS and tourlib's figure scripts into the notebook page, once per kernel.
-
-    Shares :mod:`tourlib.viz.embed`'s "already loaded" flag, so that a kernel that also showed a
-    figure with :func:`tourlib.viz.show` loads the scripts only once.
-    """
-    from bokeh.io import output_notebook
-    from bokeh.resources import INLINE
-
-    from . import embed
-
-    if getattr(embed, "_LIVE_LOADED", False):
-        return
-    output_notebook(INLINE, hide_banner=True)
-    display(Javascript("\n".join(p.read_text() for p in js_files() if p.name != "embed_items.js")))
-    embed._LIVE_LOADED = True
 
 
 def tour_view(X: Any, labels: Any = None, *, presets: dict | None = None, **kwargs) -> TourView:
@@ -215,7 +197,7 @@ def tour_view(X: Any, labels: Any = None, *, presets: dict | None = None, **kwar
     layout = tour_figure(X, labels, presets=presets, **kwargs)
     data = dict(
         X=X, labels=labels, classes=kwargs.get("classes"), seed=kwargs.get("seed", 0),
-        speed=kwargs.get("speed", 1.0), center=kwargs.get("center", True),
+        speed=kwargs.get("speed", 1.0), tour_path=kwargs.get("tour_path", "torus"), center=kwargs.get("center", True),
         n_times=_n_times_of(X),
     )
     return TourView(layout, data=data, presets=presets)

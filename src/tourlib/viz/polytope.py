@@ -19,14 +19,14 @@ def polytope_tour(
     *,
     seed: int = 0,
     speed: float = 1.0,
-    path: str = "torus",
+    tour_path: str = "torus",
     title: str = "",
     size: int = 360,
     playing: bool = True,
 ):
     """A Bokeh layout that rotates ``vertices`` (n×d) with a Grand Tour and draws ``edges`` (m×2 indices).
 
-    The screen shows ``vertices @ G(t)[:, :2]`` with ``G(t)`` from ``GrandTour(d, seed, speed, path)``
+    The screen shows ``vertices @ G(t)[:, :2]`` with ``G(t)`` from ``GrandTour(d, seed, speed, path=tour_path)``
     (the torus path by default: it comes close to every view, see :mod:`tourlib.tour.torus`); the
     grey lines are the images of the d coordinate axes (the rows of ``G(t)[:, :2]``), labelled
     ``x1 … xd``. A play/pause toggle and a speed slider drive the animation in the browser
@@ -41,7 +41,7 @@ def polytope_tour(
     if E.ndim != 2 or E.shape[1] != 2 or (E.size and (E.min() < 0 or E.max() >= len(V))):
         raise ValueError(f"edges must be m×2 indices into the {len(V)} vertices, got shape {E.shape}")
     d = V.shape[1]
-    tour = GrandTour(d, seed=seed, speed=speed, path=path)
+    tour = GrandTour(d, seed=seed, speed=speed, path=tour_path)
     reach = float(np.linalg.norm(V, axis=1).max()) * 1.08 or 1.0
     p = figure(width=size, height=size, title=title, match_aspect=True,
                x_range=(-reach, reach), y_range=(-reach, reach), tools="", toolbar_location=None)

@@ -171,6 +171,7 @@ def tour_figure(
     predictions: Any = None,
     seed: int = 0,
     speed: float = 1.0,
+    tour_path: str = "torus",
     presets: Mapping[str, Any] | None = None,
     times: Sequence[Any] | None = None,
     time_name: str = "epoch",
@@ -193,7 +194,9 @@ def tour_figure(
     labels, classes : class codes 0…K−1 (or names) per point and the class names.
     images : one image per point (N×h×w or N×h×w×3); thumbnails for ≤ ``max_images`` points.
     predictions : predicted class per point, N or T×N (shown in tooltips).
-    seed, speed : the :class:`~tourlib.tour.GrandTour` (``speed`` scales its angular speed).
+    seed, speed, tour_path : the :class:`~tourlib.tour.GrandTour` (``speed`` scales its angular speed;
+        ``tour_path="torus"``, the default, comes close to every view, ``"rotation"`` turns at constant
+        angular velocity through a torus of views).
     presets : ``{name: G}`` with G an orthogonal d×d view or a d×2 screen basis; one button each.
     times, time_name, time_speed : labels of the T steps, the axis name, steps per second.
     axis_labels : names of the d axis handles; ``"classes"`` uses the class names and colours
@@ -220,7 +223,7 @@ def tour_figure(
         raise ValueError(f"image_size must be 4…96 pixels, got {image_size}")
     if time_speed <= 0:
         raise ValueError(f"time_speed (steps per second) must be > 0, got {time_speed}")
-    tour = GrandTour(d, seed=seed, speed=speed)
+    tour = GrandTour(d, seed=seed, speed=speed, path=tour_path)
     mu, radius, extent = view_geometry(inputs, center, tour)
     params = tour.params()
     G0 = np.asarray(tour.matrix(0.0), dtype=np.float64)
