@@ -198,7 +198,7 @@ def test_axis_drag_is_drag_axis(open_figure):
 
 def test_brush_selects_and_centroid_drag_is_drag_centroid(open_figure):
     X, y = mixture(seed=2)
-    fp = open_figure(tour_figure(X, y, seed=2), "brush")
+    fp = open_figure(tour_figure(X, y, seed=2, autoplay=False), "brush")  # a fixed view: the box must be on screen
     fp.pause()
     mu = X.mean(axis=0)
     G = fp.G()

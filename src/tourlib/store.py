@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -61,14 +62,18 @@ def array_fingerprint(*arrays: np.ndarray) -> str:
     return h.hexdigest()
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+@contextmanager
+def _atomic_file(path: str | os.PathLike):
+    """Open a temporary file beside ``path`` for writing; on success fsync it and rename it to ``path``.
+
+    On any error the temporary file is removed and ``path`` is left as it was.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -76,7 +81,13 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return path
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    with _atomic_file(path) as fh:
+        fh.write(data)
+    return Path(path)
 
 
 def save_npz(path: str | os.PathLike, *, compress: bool = True, **arrays: np.ndarray) -> Path:
@@ -85,20 +96,9 @@ def save_npz(path: str | os.PathLike, *, compress: bool = True, **arrays: np.nda
     ``compress=False`` writes a plain ``.npz``: larger, but it loads several times faster, which
     suits big uint8 image arrays that compress poorly anyway.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            (np.savez_compressed if compress else np.savez)(fh, **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    with _atomic_file(path) as fh:
+        (np.savez_compressed if compress else np.savez)(fh, **arrays)
+    return Path(path)
 
 
 def load_npz(path: str | os.PathLike) -> dict[str, np.ndarray] | None:

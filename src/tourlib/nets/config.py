@@ -28,6 +28,8 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass
 
+from ..data.registry import get_spec
+
 __all__ = [
     "SCALES",
     "ScaleSettings",
@@ -46,18 +48,6 @@ _ARCHITECTURE: dict[str, str] = {
     "fashion-mnist": "mnist",
     "cifar10": "cifar10",
 }
-# The same names and aliases as tourlib.data, matched case-insensitively.
-_ALIASES: dict[str, str] = {
-    "mnist": "mnist",
-    "fashion-mnist": "fashion-mnist",
-    "fashion_mnist": "fashion-mnist",
-    "fashionmnist": "fashion-mnist",
-    "fmnist": "fashion-mnist",
-    "cifar10": "cifar10",
-    "cifar-10": "cifar10",
-    "cifar_10": "cifar10",
-}
-
 
 def dataset_names() -> tuple[str, ...]:
     """Canonical names of the data sets that have a network: mnist, fashion-mnist, cifar10."""
@@ -72,17 +62,12 @@ def canonical_dataset(name: str) -> str:
     TypeError
         If ``name`` is not a string.
     ValueError
-        If no network is defined for it; the message lists the valid names.
+        If the name is unknown or no network is defined for it; the message lists the valid names.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"data set name must be a str, got {type(name).__name__}")
-    key = name.strip().lower()
-    if key not in _ALIASES:
-        raise ValueError(
-            f"unknown data set {name!r}; tourlib.nets has networks for "
-            f"{', '.join(dataset_names())} (aliases: {', '.join(sorted(set(_ALIASES) - set(_ARCHITECTURE)))})"
-        )
-    return _ALIASES[key]
+    key = get_spec(name).name  # names and aliases are tourlib.data's; raises UnknownDatasetError (a ValueError)
+    if key not in _ARCHITECTURE:
+        raise ValueError(f"tourlib.nets has no network for {name!r}; choose one of {', '.join(dataset_names())}")
+    return key
 
 
 def architecture_of(dataset: str) -> str:

@@ -59,10 +59,10 @@ from tourlib.tour import GrandTour
 from .encode import quantize_columns
 from .palette import class_colors
 from .raster import GHOST_ALPHA, auto_dot_size, ring_offsets, splat_offsets
-from .tour_inputs import TourInputs, prepare_tour_inputs, view_matrix
+from .tour_inputs import LayerSequence, TourInputs, prepare_tour_inputs, view_matrix
 from .tour_models import TourPanelData, TourState
 
-__all__ = ["tour_figure", "TourLayout", "view_geometry"]
+__all__ = ["tour_figure", "layer_tour_figure", "TourLayout", "view_geometry"]
 
 #: Tag that marks a tour figure's layout, so :class:`~tourlib.viz.live.TourView` can find its state.
 LAYOUT_TAG = "tourlib-tour-figure"
@@ -178,6 +178,7 @@ def tour_figure(
     time_speed: float = 2.0,
     axis_labels: Sequence[str] | str | None = None,
     center: bool | Sequence[float] | np.ndarray = True,
+    extent: float | None = None,
     dot_size: int | None = None,
     image_size: int = 24,
     max_images: int = 1000,
@@ -202,6 +203,9 @@ def tour_figure(
     axis_labels : names of the d axis handles; ``"classes"`` uses the class names and colours
         (for a softmax or logit layer, where axis i is class i).
     center : True (subtract the mean), False, or a point μ; the screen shows (X − μ) @ G[:, :2].
+    extent : the on-screen extent E (handle length, view half-width / ``VIEW_MARGIN``); default
+        estimated by :func:`view_geometry`. ``extent=1, center=False`` puts the end of handle i at
+        e_i G[:, :2], where a one-hot point (a softmax at 100 % confidence) is drawn.
     dot_size, image_size : dot diameter and thumbnail size in pixels (dot size auto from N).
     autoplay : start rotating when the figure scrolls into view.
     size : side of each square panel in pixels (default by the number of panels).
@@ -214,6 +218,16 @@ def tour_figure(
         X, labels, classes=classes, images=images, predictions=predictions,
         max_images=max_images, times=times,
     )
+    return _assemble(
+        inputs, seed=seed, speed=speed, tour_path=tour_path, presets=presets, time_name=time_name,
+        time_speed=time_speed, axis_labels=axis_labels, center=center, extent=extent, dot_size=dot_size,
+        image_size=image_size, autoplay=autoplay, size=size, title=title, return_parts=return_parts,
+    )
+
+
+def _assemble(inputs: TourInputs, *, seed, speed, tour_path, presets, time_name, time_speed, axis_labels,
+              center, extent, dot_size, image_size, autoplay, size, title, return_parts, layer_axis=None):
+    """Build the figure from checked inputs (``layer_axis``: the layer figure's extra config)."""
     d = inputs.dim
     if not np.isfinite(speed):
         raise ValueError(f"speed must be a finite number, got {speed}")
@@ -224,7 +238,12 @@ def tour_figure(
     if time_speed <= 0:
         raise ValueError(f"time_speed (steps per second) must be > 0, got {time_speed}")
     tour = GrandTour(d, seed=seed, speed=speed, path=tour_path)
-    mu, radius, extent = view_geometry(inputs, center, tour)
+    mu, radius, estimated = view_geometry(inputs, center, tour)
+    if extent is None:
+        extent = estimated
+    elif not (np.isfinite(extent) and extent > 0):
+        raise ValueError(f"extent must be a finite number > 0, got {extent}")
+    extent = float(extent)
     params = tour.params()
     G0 = np.asarray(tour.matrix(0.0), dtype=np.float64)
 
@@ -233,6 +252,7 @@ def tour_figure(
     colors = class_colors(n_classes)
     handle_labels, handle_colors = _axis_handles(axis_labels, d, inputs.classes, colors)
 
+    show_handles = d <= MAX_HANDLES and layer_axis is None
     n_max = max(p.n_points for p in inputs.panels)
     diameter = int(dot_size) if dot_size is not None else auto_dot_size(n_max)
     n_panels = len(inputs.panels)
@@ -259,7 +279,7 @@ def tour_figure(
             images=panel.images, image_index=panel.image_index,
         )
         p, sources = _panel_plot(panel.name or title, side, x_range, y_range, handle_source,
-                                 show_handles=d <= MAX_HANDLES)
+                                 show_handles=show_handles)
         plots.append(p)
         panel_models.append(dict(plot=p, data=data, **sources))
 
@@ -270,17 +290,17 @@ def tour_figure(
         visible=n_classes > 1,
     )
 
-    widgets = _widgets(inputs, preset_views, time_name)
+    widgets = _widgets(inputs, preset_views, time_name, layer_axis)
     config = dict(
         tour=params, radius=radius, half=half, handle_scale=extent, center=mu.tolist(),
         classes=inputs.classes, colors=colors, ghost_alpha=GHOST_ALPHA,
         fill=splat_offsets(diameter).ravel().tolist(),
         ring=ring_offsets(diameter).ravel().tolist() if diameter >= 3 else [],
         dot_size=diameter, image_size=int(image_size),
-        axis_labels=handle_labels, axis_colors=handle_colors, show_handles=d <= MAX_HANDLES,
+        axis_labels=handle_labels, axis_colors=handle_colors, show_handles=show_handles,
         time_labels=inputs.time_labels, time_name=time_name, time_speed=float(time_speed),
         presets={k: v.ravel().tolist() for k, v in preset_views.items()},
-        autoplay=bool(autoplay),
+        autoplay=bool(autoplay), layer_axis=layer_axis,
     )
     fig = dict(
         state=state, config=config, panels=panel_models, handles=handle_source, legend=legend,
@@ -292,7 +312,11 @@ def tour_figure(
     if widgets["mode"] is not None:
         controls.append(widgets["mode"])
     rows = [row(*plots, legend), row(*controls, styles={"align-items": "center"})]
-    if inputs.has_time:
+    if layer_axis is not None:
+        rows.append(row(widgets["time_play"], widgets["time_slider"]))
+        if widgets["epoch_slider"] is not None:
+            rows.append(row(Div(text="", width=100), widgets["epoch_slider"]))
+    elif inputs.has_time:
         rows.append(row(widgets["time_play"], widgets["time_slider"]))
     if widgets["preset_buttons"]:
         rows.append(row(Div(text="views:", styles={"color": "#555", "align-self": "center"}),
@@ -302,6 +326,68 @@ def tour_figure(
         parts = TourLayout(layout, state, plots, panel_models, widgets, mu, radius, params)
         return layout, parts
     return layout
+
+
+def layer_tour_figure(
+    sequence: LayerSequence,
+    labels: Any = None,
+    *,
+    classes: Sequence[str] | None = None,
+    images: Any = None,
+    predictions: Any = None,
+    seed: int = 0,
+    speed: float = 0.5,
+    tour_path: str = "torus",
+    layer_speed: float = 0.8,
+    dot_size: int | None = None,
+    image_size: int = 24,
+    max_images: int = 1000,
+    autoplay: bool = False,
+    size: int | None = None,
+    title: str | None = None,
+    return_parts: bool = False,
+):
+    """A Grand Tour through a network's layers: a layer axis (slider + play) and an epoch axis.
+
+    ``sequence`` comes from :func:`tourlib.viz.tour_inputs.layer_sequence`: for every epoch,
+    the L + 1 activations of N points, k coordinates each, in frames chosen so that the
+    aligned transitions of :mod:`tourlib.align` are straight lines and one k×k view ``G``
+    serves every layer (see :class:`~tourlib.viz.tour_inputs.LayerSequence`). The layer slider
+    runs over λ ∈ [0, L]: transition ``i = ⌊λ⌋`` (label ``"conv1 → pool1"``) at parameter
+    ``t = λ − i``, points ``(1 − t) Z_i + t Z_{i+1}``; ``▶ layers`` plays it at ``layer_speed``
+    transitions per second. The epoch slider (E > 1) swaps in another epoch's network at the
+    same λ, keeping the view. Everything else is :func:`tour_figure`: the Grand Tour (k-dim,
+    ``seed``, ``speed``, ``tour_path``), the brush (brushed points stay highlighted at every
+    layer and epoch; their centroid handle rotates the view by ``drag_centroid``), legend,
+    tooltips. Axis handles are not drawn: the k coordinates are different directions at
+    different layers. ``predictions`` is N or E×N (per epoch).
+    """
+    if not isinstance(sequence, LayerSequence):
+        raise TypeError(f"sequence must be a LayerSequence (from layer_sequence), got {type(sequence).__name__}")
+    if not (np.isfinite(layer_speed) and layer_speed > 0):
+        raise ValueError(f"layer_speed (transitions per second) must be > 0, got {layer_speed}")
+    E, S, N, k = sequence.points.shape
+    X = sequence.points.reshape(E * S, N, k)
+    preds = None
+    if predictions is not None:
+        pr = np.asarray(predictions)
+        if pr.ndim == 1:
+            pr = np.broadcast_to(pr, (E, len(pr)))
+        if pr.ndim != 2 or pr.shape[0] != E:
+            raise ValueError(f"predictions must be N or E×N = {E}×{N} (one row per epoch), got shape {pr.shape}")
+        preds = np.repeat(pr, S, axis=0)
+    inputs = prepare_tour_inputs(X, labels, classes=classes, images=images, predictions=preds,
+                                 max_images=max_images)
+    layer_axis = dict(
+        n_layers=sequence.n_layers, names=list(sequence.names), activations=sequence.activations,
+        kinds=list(sequence.kinds), epochs=list(sequence.epochs),
+    )
+    return _assemble(
+        inputs, seed=seed, speed=speed, tour_path=tour_path, presets=None, time_name="layer",
+        time_speed=float(layer_speed), axis_labels=None, center=False, extent=None, dot_size=dot_size,
+        image_size=image_size, autoplay=autoplay, size=size, title=title, return_parts=return_parts,
+        layer_axis=layer_axis,
+    )
 
 
 def _axis_handles(axis_labels, d, classes, colors):
@@ -357,15 +443,27 @@ def _panel_plot(name, side, x_range, y_range, handle_source, *, show_handles):
     return p, dict(image=image, markers=markers)
 
 
-def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], time_name: str):
+def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], time_name: str, layer_axis=None):
     """The Bokeh controls under the panels (callbacks are wired in :func:`_wire`)."""
     play = Button(label="▶ Play", width=90, button_type="primary", syncable=False)
     reset = Button(label="↺ Reset", width=80)
     speed = Slider(title="speed", start=0.0, end=4.0, step=0.1, value=1.0, width=170, syncable=False)
     has_images = any(p.images is not None for p in inputs.panels)
     mode = RadioButtonGroup(labels=["dots", "images"], active=0, width=140, syncable=False) if has_images else None
-    time_play = time_slider = None
-    if inputs.has_time:
+    time_play = time_slider = epoch_slider = None
+    if layer_axis is not None:
+        L, E = layer_axis["n_layers"], len(layer_axis["epochs"])
+        time_play = Button(label="▶ layers", width=100, syncable=False)
+        time_slider = Slider(
+            title=f"layer: {layer_axis['names'][0]}", start=0, end=L, step=0.01, value=0,
+            show_value=False, tooltips=False, width=420, syncable=False,
+        )
+        if E > 1:
+            epoch_slider = Slider(
+                title=f"epoch {layer_axis['epochs'][0]}", start=0, end=E - 1, step=1, value=0,
+                show_value=False, tooltips=False, width=420, syncable=False,
+            )
+    elif inputs.has_time:
         time_play = Button(label=f"▶ {time_name}s", width=100, syncable=False)
         time_slider = Slider(
             title=f"{time_name} {inputs.time_labels[0]}", start=0, end=inputs.n_times - 1, step=0.01,
@@ -375,7 +473,7 @@ def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], time_name: str)
     for b, name in zip(buttons, presets):
         b.tags = [name]
     return dict(play=play, reset=reset, speed=speed, mode=mode, time_play=time_play,
-                time_slider=time_slider, preset_buttons=buttons)
+                time_slider=time_slider, epoch_slider=epoch_slider, preset_buttons=buttons)
 
 
 def _wire(fig: dict, plots, x_range, y_range, preset_buttons) -> None:
@@ -400,9 +498,12 @@ def _wire(fig: dict, plots, x_range, y_range, preset_buttons) -> None:
     if w["mode"] is not None:
         w["mode"].js_on_change("active", _call(state, "setMode", "cb_obj.active == 1 ? 'images' : 'dots'"))
     if w["time_play"] is not None:
+        layers = fig["config"].get("layer_axis") is not None
         w["time_play"].js_on_event("button_click", _call(state, "toggleTimePlay"))
-        w["time_slider"].js_on_change("value", _call(state, "setEpoch", "cb_obj.value"))
+        w["time_slider"].js_on_change("value", _call(state, "setLayer" if layers else "setEpoch", "cb_obj.value"))
+    if w.get("epoch_slider") is not None:
+        w["epoch_slider"].js_on_change("value", _call(state, "setEpochIndex", "cb_obj.value"))
     for b in preset_buttons:
         b.js_on_event("button_click", _call(state, "applyPreset", json.dumps(b.tags[0])))
-    for prop in ("matrix", "playing", "rate", "epoch", "mode"):
+    for prop in ("matrix", "playing", "rate", "epoch", "mode", "layer", "epoch_index"):
         state.js_on_change(prop, _call(state, "stateChanged", json.dumps(prop)))

@@ -23,6 +23,8 @@ class TourState(DataModel):
     matrix = List(Float, help="the current view G, d×d, flattened row-major")
     tour_time = Float(0.0, help="time t of the Grand Tour path, in tour seconds")
     epoch = Float(0.0, help="position on the time axis (index, interpolated between steps)")
+    layer = Float(0.0, help="layer figures: position λ ∈ [0, L] on the layer axis (transition ⌊λ⌋ at λ − ⌊λ⌋)")
+    epoch_index = Int(0, help="layer figures: index of the epoch whose network is shown")
     playing = Bool(False, help="whether the tour rotates")
     rate = Float(1.0, help="speed multiplier of the tour (the speed slider)")
     mode = String("dots", help="'dots' or 'images'")

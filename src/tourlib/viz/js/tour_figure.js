@@ -394,6 +394,9 @@
       this.version = 0; // bumps whenever B changes
       this.epoch = 0;
       this.T = fig.panels.length ? fig.panels[0].data.shape[0] : 1;
+      // Layer figures (tourlib.viz.tour_figure.layer_tour_figure): the T steps are E blocks of
+      // L + 1 activations; position s = e (L + 1) + λ, epoch e, λ ∈ [0, L] on the layer axis.
+      this.layerAxis = this.cfg.layer_axis || null;
       this.playing = false;
       this.timePlaying = false;
       this.rate = 1;
@@ -491,9 +494,10 @@
         animating = true;
       }
       if (this.visible && this.timePlaying) {
-        const s = Math.min(this.T - 1, this.epoch + dt * this.rate * this.cfg.time_speed);
+        const end = this.timeEnd();
+        const s = Math.min(end, this.epoch + dt * this.rate * this.cfg.time_speed);
         this.setEpoch(s, true);
-        if (s >= this.T - 1) this.setTimePlaying(false);
+        if (s >= end) this.setTimePlaying(false);
         else animating = true;
       }
       if (this.transition) {
@@ -635,7 +639,14 @@
     /** Move along the time axis (s in [0, T-1], interpolated between steps). */
     setEpoch(s, fromLoop) {
       s = Math.max(0, Math.min(this.T - 1, Number(s)));
-      if (!isFinite(s) || Math.abs(s - this.epoch) < 1e-12) return;
+      if (!isFinite(s)) return;
+      const la = this.layerAxis;
+      if (la) {
+        // stay inside one epoch's block: s = e (L + 1) + λ with λ ≤ L
+        const e = Math.floor(s / (la.n_layers + 1));
+        s = e * (la.n_layers + 1) + Math.min(la.n_layers, s - e * (la.n_layers + 1));
+      }
+      if (Math.abs(s - this.epoch) < 1e-12) return;
       this.epoch = s;
       if (this.selection) this.computeCentroid();
       this.dirty = true;
@@ -646,12 +657,58 @@
       }
     }
 
+    /** Layer figures: the epoch index e and the layer position λ of position s. */
+    get epochIndex() {
+      const la = this.layerAxis;
+      return la ? Math.floor(this.epoch / (la.n_layers + 1)) : 0;
+    }
+
+    get layerPos() {
+      const la = this.layerAxis;
+      return la ? this.epoch - this.epochIndex * (la.n_layers + 1) : 0;
+    }
+
+    /** Layer figures: transition i = ⌊λ⌋ (the last one at λ = L) and its parameter t = λ − i. */
+    transitionAt() {
+      const L = this.layerAxis.n_layers, lam = this.layerPos;
+      const i = Math.min(L - 1, Math.floor(lam));
+      return { i, t: lam - i };
+    }
+
+    /** Where playing the time (layer) axis starts and stops. */
+    timeStart() {
+      return this.layerAxis ? this.epochIndex * (this.layerAxis.n_layers + 1) : 0;
+    }
+
+    timeEnd() {
+      return this.layerAxis ? this.timeStart() + this.layerAxis.n_layers : this.T - 1;
+    }
+
+    /** Layer figures: move to layer position λ ∈ [0, L] of the current epoch. */
+    setLayer(lam, fromLoop) {
+      const la = this.layerAxis;
+      if (!la) return;
+      lam = Math.max(0, Math.min(la.n_layers, Number(lam)));
+      if (!isFinite(lam)) return;
+      this.setEpoch(this.timeStart() + lam, fromLoop);
+    }
+
+    /** Layer figures: show epoch index e at the same layer position (the view is kept). */
+    setEpochIndex(e) {
+      const la = this.layerAxis;
+      if (!la) return;
+      e = Math.max(0, Math.min(la.epochs.length - 1, Math.round(Number(e))));
+      if (!isFinite(e)) return;
+      this.setEpoch(e * (la.n_layers + 1) + this.layerPos);
+    }
+
     setTimePlaying(on) {
-      if (on && this.epoch >= this.T - 1) this.setEpoch(0, true);
+      if (on && this.epoch >= this.timeEnd()) this.setEpoch(this.timeStart(), true);
       this.timePlaying = !!on && this.T > 1;
       this.lastTs = null;
       const b = this.widgets.time_play;
-      if (b) b.label = (this.timePlaying ? "❚❚ " : "▶ ") + this.cfg.time_name + "s";
+      const what = this.layerAxis ? "layers" : this.cfg.time_name + "s";
+      if (b) b.label = (this.timePlaying ? "❚❚ " : "▶ ") + what;
       this.writeState();
       if (this.timePlaying) this.requestFrame();
     }
@@ -841,6 +898,20 @@
     syncTimeWidgets() {
       const sl = this.widgets.time_slider;
       if (!sl) return;
+      const la = this.layerAxis;
+      if (la) {
+        const lam = this.layerPos, e = this.epochIndex, { i, t } = this.transitionAt();
+        if (Math.abs(sl.value - lam) > 1e-9) sl.value = lam;
+        const title = "layer: " + la.names[i] + "  (t = " + t.toFixed(2) + ")";
+        if (sl.title !== title) sl.title = title;
+        const es = this.widgets.epoch_slider;
+        if (es) {
+          if (es.value !== e) es.value = e;
+          const et = "epoch " + la.epochs[e];
+          if (es.title !== et) es.title = et;
+        }
+        return;
+      }
       if (Math.abs(sl.value - this.epoch) > 1e-9) sl.value = this.epoch;
       const k = Math.round(this.epoch);
       const title = this.cfg.time_name + " " + this.cfg.time_labels[k];
@@ -864,6 +935,8 @@
           selected_panel: this.selection ? this.selection.panel : -1,
           selected: this.selection ? Array.from(this.selection.indices) : [],
           hidden_classes: hidden,
+          layer: this.layerPos,
+          epoch_index: this.epochIndex,
         });
       } finally {
         this.writing = false;
@@ -889,6 +962,10 @@
         this.setEpoch(s.epoch);
       } else if (prop === "mode") {
         this.setMode(s.mode);
+      } else if (prop === "layer") {
+        this.setLayer(s.layer);
+      } else if (prop === "epoch_index") {
+        this.setEpochIndex(s.epoch_index);
       }
     }
   }
