@@ -16,7 +16,7 @@ stamp="$VENV/.tourbook-requirements"
 want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "tourbook: installing pinned requirements into .venv (torch==2.13.0, jupyter-book==1.0.4.post1, ...)" >&2
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[book,test]"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[book,live,test]"
   echo "$want" > "$stamp"
 fi
 # Data: use the offline copies beside the repository when they exist (see tourlib.data).

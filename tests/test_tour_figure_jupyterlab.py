@@ -9,22 +9,15 @@ that the page shows it. This is jupyter_bokeh's real front end and comm, not a s
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pytest
 from browser import open_page
+from jupyterlab_harness import run_cell, start_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-nbformat = pytest.importorskip("nbformat")
 
 INST = "TourFigure.instances[0]"
 
@@ -37,56 +30,10 @@ CELLS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def lab(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in CELLS]
-    nbformat.write(nb, tmp_path / "live.ipynb")
-    port = free_port()
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser", "--ip=127.0.0.1",
-         f"--port={port}", "--ServerApp.token=", "--ServerApp.password=",
-         "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={tmp_path}",
-         "--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(url + "/api", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("jupyter lab did not start")
+    with start_lab(tmp_path, CELLS) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
-def run_cell(page, k, marker=None):
-    page.locator(".jp-Notebook .jp-Cell").nth(k).click()
-    page.keyboard.press("Escape")
-    page.keyboard.press("Shift+Enter")
-    if marker:
-        page.wait_for_function(f"document.body.innerText.includes({json.dumps(marker)})", timeout=60_000)
-        return page.locator(".jp-Notebook .jp-Cell").nth(k).locator(".jp-OutputArea").inner_text()
-    return None
 
 
 def test_view_matrix_syncs_between_page_and_kernel(lab, browser):

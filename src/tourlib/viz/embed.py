@@ -22,9 +22,6 @@ import os
 import uuid
 from pathlib import Path
 
-from contextlib import contextmanager
-
-from bokeh.document import Document
 from bokeh.embed import json_item
 from bokeh.model import Model
 from bokeh.models import CustomJS
@@ -61,49 +58,28 @@ def static_mode() -> bool:
     return os.environ.get(STATIC_ENV) == "1"
 
 
-ON_READY = "tourlib:on_ready"
-
-
 def on_ready(model: Model, callback: CustomJS) -> Model:
-    """Run ``callback`` in the browser once the document holding ``model`` is rendered.
+    """Run ``callback`` in the browser once ``model`` (a figure or a layout holding one) is laid out.
 
-    Bokeh's ``document_ready`` event belongs to a document, which a figure builder does not
-    have yet (the figure may still be placed in a layout). So builders tag the model with the
-    callback, and every way of showing a figure (:func:`show`, :func:`save_html`, the static
-    book) registers the tagged callbacks on the document it creates. Returns ``model``.
+    The callback is attached to the first figure's ``inner_width``, which BokehJS sets when it lays
+    the figure out: that happens in every way a figure is shown (static book, standalone file, live
+    notebook, jupyter_bokeh widget) without needing a Bokeh document, and again on resizes, so the
+    callback must be idempotent (initialise once, then return). Returns ``model``.
     """
+    from bokeh.models import Plot
+
     if not isinstance(callback, CustomJS):
         raise TypeError(f"on_ready needs a bokeh.models.CustomJS, got {type(callback).__name__}")
-    callback.name = ON_READY
-    model.tags = [*model.tags, callback]
+    plots = [m for m in model.references() if isinstance(m, Plot)]
+    if not plots:
+        raise ValueError("on_ready needs a figure, or a layout that contains one, to attach to")
+    plots[0].js_on_change("inner_width", callback)
     return model
-
-
-@contextmanager
-def _ready_document(model: Model, keep: bool = False):
-    """A document whose only root is ``model``, with every ``on_ready`` callback of its models registered."""
-    if model.document is not None:
-        raise ValueError(
-            "this figure already belongs to a Bokeh document (curdoc or another show); "
-            "build a new figure instead of showing the same one twice"
-        )
-    doc = Document()
-    doc.add_root(model)
-    callbacks = [t for m in model.references() for t in m.tags
-                 if isinstance(t, CustomJS) and t.name == ON_READY]
-    if callbacks:
-        doc.js_on_event("document_ready", *callbacks)
-    try:
-        yield doc
-    finally:
-        if not keep:  # free the model so the same figure can be saved or embedded again
-            doc.remove_root(model)
 
 
 def _item_html(model: Model) -> str:
     target = f"tourlib-{uuid.uuid4().hex[:12]}"
-    with _ready_document(model):
-        item = json.dumps(json_item(model, target), separators=(",", ":"))
+    item = json.dumps(json_item(model, target), separators=(",", ":"))
     # A JSON payload inside <script> must not contain "</": escape it.
     item = item.replace("</", "<\\/")
     return (
@@ -149,8 +125,7 @@ def _show_live(model: Model) -> None:
     from bokeh.io import show as bokeh_show
 
     load_live()
-    with _ready_document(model, keep=True):
-        bokeh_show(model)
+    bokeh_show(model)
 
 
 def show(model: Model) -> None:

@@ -21,7 +21,12 @@ What the reader sees and does
     * tooltips: index, label, prediction and the point's image;
     * a time axis when ``X`` is T×N×d: slider and play; between steps ``k`` and ``k+1`` the
       points move linearly, ``X(k + f) = (1 − f) X_k + f X_{k+1}``, under a fixed view;
-    * several panels (a list or dict of data sets) that share one view.
+    * several panels (a list or dict of data sets) that share one view;
+    * a layer axis (:func:`layer_tour_figure`): a network's activations layer by layer, aligned
+      (:mod:`tourlib.align`) and reduced to k coordinates each
+      (:class:`~tourlib.viz.tour_inputs.LayerSequence`), with a layer slider + play (transition
+      ``⌊λ⌋`` at ``t = λ − ⌊λ⌋``, labelled ``"conv1 → pool1"``) and an epoch slider; one k×k view
+      for every layer, the brush and centroid drag as above.
 
 The live state (current ``G``, tour time, brush...) is kept in a :class:`TourState` model that
 the browser writes to; :class:`tourlib.viz.live.TourView` reads it from Python.

@@ -1,0 +1,27 @@
+/*
+ * tourlib: the "network opened" figure's epoch slider (window.NetworkFigure).
+ *
+ * tourlib.viz.network_figure embeds every epoch's heatmaps in the heatmap source (columns
+ * img0, img1, ...) and every epoch's class probabilities in the bar source (p0, p1, ...);
+ * setEpoch copies epoch e's columns into the drawn ones ("image", "p") and updates the texts.
+ */
+(function () {
+  "use strict";
+
+  function setEpoch(parts, slider) {
+    const e = Math.round(Number(slider.value));
+    const { heat, bars, info, texts, labels } = parts;
+    if (!(e >= 0 && e < labels.length)) return;
+    const h = Object.assign({}, heat.data);
+    h.image = h["img" + e];
+    heat.data = h;
+    const b = Object.assign({}, bars.data);
+    b.p = b["p" + e];
+    bars.data = b;
+    info.text = texts[e];
+    const title = "epoch " + labels[e];
+    if (slider.title !== title) slider.title = title;
+  }
+
+  window.NetworkFigure = { setEpoch };
+})();

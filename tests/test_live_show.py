@@ -1,0 +1,56 @@
+"""tourlib.viz.show in a real JupyterLab: several figures of different kinds render and run, with
+no console errors and no outside requests (BokehJS is loaded inline, once per kernel)."""
+
+from __future__ import annotations
+
+import pytest
+from browser import FIGURE_PIXELS_JS, open_page
+from jupyterlab_harness import run_cell, start_lab
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CELLS = [
+    "import numpy as np\nfrom tourlib.tour.shapes import hypercube\n"
+    "from tourlib.viz import image_scatter, polytope_tour, show, tour_figure\n"
+    "rng = np.random.default_rng(0)\ny = rng.integers(0, 3, 200)\nX = rng.normal(size=(200, 4)) + 2 * np.eye(3, 4)[y]\n"
+    "imgs = rng.integers(0, 255, (200, 8, 8), dtype=np.uint8)\n"
+    "show(image_scatter(X[:, :2], y, imgs, ['a', 'b', 'c']))\n"
+    "show(polytope_tour(*hypercube(3)))\n"
+    "show(tour_figure(X, y, seed=1))\n"
+    "show(tour_figure(X[:, :3], y, seed=2))\nprint('SHOWN')",
+]
+
+COUNT_CANVASES = """() => {
+  const all = [];
+  const walk = (n) => { if (n.tagName === 'CANVAS') all.push(n);
+    for (const k of (n.shadowRoot ? [...n.shadowRoot.children, ...n.children] : [...n.children])) walk(k); };
+  walk(document.body);
+  return all.filter(c => c.width > 0).length;
+}"""
+
+
+@pytest.fixture
+def lab(tmp_path):
+    with start_lab(tmp_path, CELLS) as url:
+        yield url
+
+
+def test_show_renders_every_kind_of_figure_live(lab, browser):
+    context, page, log = open_page(browser, lab + "/lab/tree/live.ipynb", lab, viewport=(1300, 1000))
+    try:
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+        page.wait_for_function("document.body.innerText.includes('Idle')", timeout=120_000)
+        run_cell(page, 0, "SHOWN")
+        page.wait_for_function("window.TourFigure && TourFigure.instances.length >= 2", timeout=60_000)
+        page.wait_for_function("window.TourPolytope && Object.keys(TourPolytope.instances).length >= 1",
+                               timeout=60_000)
+        page.wait_for_timeout(1500)
+        poly = page.evaluate("Object.values(TourPolytope.instances)[0].t")
+        assert poly > 0, "the polytope tour is animating"
+        assert page.evaluate("TourFigure.instances.every(I => I.frameCount > 0)")
+        assert page.evaluate(COUNT_CANVASES) >= 4
+        page.screenshot(path="test-artifacts/live_show.png", full_page=True)
+    finally:
+        context.close()
+    assert log.errors == [], log.errors
+    assert log.blocked == [], f"outside requests: {log.blocked[:5]}"
