@@ -62,3 +62,14 @@ def test_errors_say_what_is_wrong():
         centroid_separation(X, np.arange(len(X)) < 1)
     with pytest.raises(ValueError, match="N×d"):
         linear_separability(X[0], m)
+
+
+def test_linear_separability_on_leading_principal_components():
+    """dims=k fits on the top k principal components of each training fold only."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(300, 12)) * np.r_[0.2, np.ones(11)]   # axis 0 has the smallest variance
+    inside = np.arange(300) < 150
+    X[inside, 0] += 1.5                                        # the groups differ along it only
+    full = linear_separability(X, inside)
+    top2 = linear_separability(X, inside, dims=2)             # the top 2 components miss axis 0
+    assert full > 0.95 and top2 < 0.7

@@ -105,7 +105,7 @@ def layer_page(open_figure):
     nets = [small_net(1), small_net(2)]
     seq = layer_sequence(X, nets, k=5, epochs=[0, 3])
     preds = np.stack([np.argmax(net_out(X, n), axis=1) for n in nets])
-    layout = layer_tour_figure(seq, y, classes=["a", "b", "c"], predictions=preds, seed=1)
+    layout = layer_tour_figure(seq, y, classes=["a", "b", "c"], predictions=preds, seed=1, start_epoch=0)
     fp = open_figure(layout, "layers")
     return fp, X, y, nets, seq
 
@@ -217,3 +217,17 @@ def test_brush_and_centroid_drag_on_a_layer(layer_page):
         np.testing.assert_array_equal(fp.G(), G2)
         np.testing.assert_allclose(shown(fp), seq.at(e, lam2) @ G2[:, :2], atol=upp_tol(fp))
     fp.page.locator("div.bk-Column").first.screenshot(path=str(ARTIFACTS / "tour_figure_layers_brush.png"))
+
+
+@pytest.mark.browser
+def test_opens_on_the_last_epoch(open_figure):
+    X, y = data()
+    seq = layer_sequence(X, [small_net(1), small_net(2)], k=5, epochs=[0, 3])
+    fp = open_figure(layer_tour_figure(seq, y, seed=1), "layers_default")
+    assert (fp.inst("I.epochIndex"), fp.inst("I.layerPos")) == (1, 0)
+    assert fp.inst("I.widgets.epoch_slider.title") == "epoch 3"
+    G = fp.G()
+    np.testing.assert_allclose(shown(fp), seq.at(1, 0.0) @ G[:, :2], atol=upp_tol(fp))
+    fp.page.get_by_role("button", name="Reset").click()
+    fp.settle()
+    assert (fp.inst("I.epochIndex"), fp.inst("I.layerPos")) == (1, 0)

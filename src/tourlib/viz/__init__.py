@@ -3,7 +3,8 @@
 ``embed``       show a figure in the static book, a live notebook, or a standalone HTML file
 ``scatter``     a labelled 2-D scatter with image tooltips
 ``tour_figure`` the interactive Grand Tour figure (Bokeh + ``js/tour_*.js``): rotation, handles, brush,
-                time axis, panels, presets; ``tour_inputs``/``tour_models``/``encode``/``raster`` its parts
+                time axis, layer axis (``layer_tour_figure`` over ``layer_sequence``), panels, presets; ``tour_inputs``/``tour_models``/``encode``/``raster`` its parts
+``network_figure`` the network opened: layers as blocks, a test image's activations as heatmaps
 ``live``        ``TourView``: the figure in a live kernel, ipywidgets controls, the view read back into Python
 ``export``      GIF and PNG export of a tour, for slides (Pillow, same math as the page)
 ``polytope``    a Grand Tour of a wire-frame object (square, cube, tesseract)
@@ -18,10 +19,12 @@ from .live import TourView, tour_view
 from .polytope import polytope_tour
 from .scatter import image_scatter
 from .small_multiples import method_epoch_grid, small_multiples
-from .tour_figure import tour_figure
+from .network_figure import network_figure
+from .tour_figure import layer_tour_figure, tour_figure
+from .tour_inputs import layer_sequence
 
 __all__ = [
     "FigureOutput", "TourView", "export_gif", "export_png", "image_scatter", "load_live", "method_epoch_grid",
     "on_ready", "polytope_tour", "render_view", "save_html", "show", "small_multiples", "standalone_html",
-    "tour_figure", "tour_view",
+    "tour_figure", "tour_view", "layer_tour_figure", "layer_sequence", "network_figure",
 ]

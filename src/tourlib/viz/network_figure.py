@@ -91,7 +91,7 @@ def network_figure(
     epochs: Sequence[Any] | None = None,
     start: int | None = None,
     title: str | None = None,
-    width: int = 900,
+    width: int = 700,
 ):
     """The network opened for one ``image`` (uint8, H×W or H×W×3), at one or several epochs.
 
@@ -257,6 +257,8 @@ def layer_profile_figure(
     p.y_range.start, p.y_range.end = lo - pad, hi + pad
     p.xaxis.major_label_orientation = 0.8
     p.yaxis.axis_label = y_label
-    p.legend.location = "top_left"
-    p.legend.label_text_font_size = "11px"
+    legend = p.legend[0]
+    p.center.remove(legend)
+    legend.label_text_font_size = "11px"
+    p.add_layout(legend, "right")
     return p

@@ -348,6 +348,7 @@ def layer_tour_figure(
     image_size: int = 24,
     max_images: int = 1000,
     autoplay: bool = False,
+    start_epoch: int | None = None,
     size: int | None = None,
     title: str | None = None,
     return_parts: bool = False,
@@ -365,7 +366,8 @@ def layer_tour_figure(
     ``seed``, ``speed``, ``tour_path``), the brush (brushed points stay highlighted at every
     layer and epoch; their centroid handle rotates the view by ``drag_centroid``), legend,
     tooltips. Axis handles are not drawn: the k coordinates are different directions at
-    different layers. ``predictions`` is N or E×N (per epoch).
+    different layers. ``predictions`` is N or E×N (per epoch). ``start_epoch``: the epoch index
+    shown first (default the last, the trained network), at the input (λ = 0).
     """
     if not isinstance(sequence, LayerSequence):
         raise TypeError(f"sequence must be a LayerSequence (from layer_sequence), got {type(sequence).__name__}")
@@ -383,9 +385,12 @@ def layer_tour_figure(
         preds = np.repeat(pr, S, axis=0)
     inputs = prepare_tour_inputs(X, labels, classes=classes, images=images, predictions=preds,
                                  max_images=max_images)
+    start = E - 1 if start_epoch is None else int(start_epoch)
+    if not 0 <= start < E:
+        raise ValueError(f"start_epoch must be an epoch index in 0…{E - 1}, got {start_epoch}")
     layer_axis = dict(
         n_layers=sequence.n_layers, names=list(sequence.names), activations=sequence.activations,
-        kinds=list(sequence.kinds), epochs=list(sequence.epochs),
+        kinds=list(sequence.kinds), epochs=list(sequence.epochs), start_epoch=start,
     )
     return _assemble(
         inputs, seed=seed, speed=speed, tour_path=tour_path, presets=None, time_name="layer",
@@ -464,8 +469,9 @@ def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], time_name: str,
             show_value=False, tooltips=False, width=420, syncable=False,
         )
         if E > 1:
+            e0 = layer_axis["start_epoch"]
             epoch_slider = Slider(
-                title=f"epoch {layer_axis['epochs'][0]}", start=0, end=E - 1, step=1, value=0,
+                title=f"epoch {layer_axis['epochs'][e0]}", start=0, end=E - 1, step=1, value=e0,
                 show_value=False, tooltips=False, width=420, syncable=False,
             )
     elif inputs.has_time:

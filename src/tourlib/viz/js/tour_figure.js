@@ -397,6 +397,7 @@
       // Layer figures (tourlib.viz.tour_figure.layer_tour_figure): the T steps are E blocks of
       // L + 1 activations; position s = e (L + 1) + λ, epoch e, λ ∈ [0, L] on the layer axis.
       this.layerAxis = this.cfg.layer_axis || null;
+      if (this.layerAxis && this.layerAxis.start_epoch) this.epoch = this.layerAxis.start_epoch * (this.layerAxis.n_layers + 1);
       this.playing = false;
       this.timePlaying = false;
       this.rate = 1;
@@ -773,7 +774,8 @@
       this.focus = -1;
       this.selection = null;
       this.centroid = null;
-      this.setEpoch(0, true);
+      const la = this.layerAxis;
+      this.setEpoch(la && la.start_epoch ? la.start_epoch * (la.n_layers + 1) : 0, true);
       this.setRate(1);
       const h = this.cfg.half, p = this.panels[0].plot;
       p.x_range.setv({ start: -h, end: h });
@@ -925,7 +927,14 @@
       try {
         const hidden = [];
         this.hidden.forEach((h, c) => h && hidden.push(c));
+        const layerState = {};
+        // layer figures only; a page embedded before TourState had these properties must not get them
+        if (this.layerAxis && s.properties && s.properties.layer && s.properties.epoch_index) {
+          layerState.layer = this.layerPos;
+          layerState.epoch_index = this.epochIndex;
+        }
         s.setv({
+          ...layerState,
           matrix: Array.from(this.G),
           tour_time: this.t,
           epoch: this.epoch,
@@ -935,8 +944,6 @@
           selected_panel: this.selection ? this.selection.panel : -1,
           selected: this.selection ? Array.from(this.selection.indices) : [],
           hidden_classes: hidden,
-          layer: this.layerPos,
-          epoch_index: this.epochIndex,
         });
       } finally {
         this.writing = false;
