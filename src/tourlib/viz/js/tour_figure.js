@@ -491,7 +491,7 @@
       let animating = false;
       if (this.visible && this.playing && !this.drag) {
         this.t += dt * this.rate;
-        this.setG(this.tour.matrix(this.t));
+        this.followTour();
         animating = true;
       }
       if (this.visible && this.timePlaying) {
@@ -523,6 +523,24 @@
       this.B = basisOf(this.G, this.d);
       this.version++;
       this.dirty = true;
+    }
+
+    /** A playing frame: only the screen basis G(t)[:, :2], O(d²) (tour_engine.js); the full view
+     *  G(t), O(d³), is computed when something reads it (a drag, a write to Python, a test). */
+    followTour() {
+      this._G = null;
+      this.B = this.tour.screenBasis(this.t);
+      this.version++;
+      this.dirty = true;
+    }
+
+    get G() {
+      if (this._G === null) this._G = Float64Array.from(this.tour.matrix(this.t));
+      return this._G;
+    }
+
+    set G(value) {
+      this._G = value;
     }
 
     // ---- drawing
