@@ -74,3 +74,16 @@ def run_cell(page, k, marker=None):
     return None
 
 
+
+
+def open_notebook(browser, lab_url: str):
+    """Open ``live.ipynb`` of a running lab (outside hosts blocked) and wait for an idle kernel.
+
+    Returns ``(context, page, log)`` as :func:`browser.open_page` does.
+    """
+    from browser import open_page
+
+    context, page, log = open_page(browser, lab_url + "/lab/tree/live.ipynb", lab_url, viewport=(1300, 1000))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    page.wait_for_function("document.body.innerText.includes('Idle')", timeout=120_000)
+    return context, page, log

@@ -4,8 +4,7 @@ no console errors and no outside requests (BokehJS is loaded inline, once per ke
 from __future__ import annotations
 
 import pytest
-from browser import FIGURE_PIXELS_JS, open_page
-from jupyterlab_harness import run_cell, start_lab
+from jupyterlab_harness import open_notebook, run_cell, start_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -36,10 +35,8 @@ def lab(tmp_path):
 
 
 def test_show_renders_every_kind_of_figure_live(lab, browser):
-    context, page, log = open_page(browser, lab + "/lab/tree/live.ipynb", lab, viewport=(1300, 1000))
+    context, page, log = open_notebook(browser, lab)
     try:
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-        page.wait_for_function("document.body.innerText.includes('Idle')", timeout=120_000)
         run_cell(page, 0, "SHOWN")
         page.wait_for_function("window.TourFigure && TourFigure.instances.length >= 2", timeout=60_000)
         page.wait_for_function("window.TourPolytope && Object.keys(TourPolytope.instances).length >= 1",

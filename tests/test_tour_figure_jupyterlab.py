@@ -14,8 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browser import open_page
-from jupyterlab_harness import run_cell, start_lab
+from jupyterlab_harness import open_notebook, run_cell, start_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,10 +36,8 @@ def lab(tmp_path):
 
 
 def test_view_matrix_syncs_between_page_and_kernel(lab, browser):
-    context, page, log = open_page(browser, lab + "/lab/tree/live.ipynb", lab, viewport=(1300, 1000))
+    context, page, log = open_notebook(browser, lab)
     try:
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-        page.wait_for_function("document.body.innerText.includes('Idle')", timeout=120_000)
         run_cell(page, 0)
         page.wait_for_function(f"window.TourFigure && TourFigure.instances.length > 0 && {INST}.frameCount > 0",
                                timeout=120_000)
