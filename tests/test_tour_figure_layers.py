@@ -15,7 +15,7 @@ import pytest
 from tourlib.align import Dense, Softmax, layer_transition, relu
 from tourlib.tour import drag_centroid
 from tourlib.viz.tour_figure import layer_tour_figure
-from tourlib.viz.tour_inputs import LayerSequence, layer_sequence
+from tourlib.align import LayerSequence, layer_sequence
 
 from test_tour_figure_browser import ARTIFACTS, FigurePage, open_figure  # noqa: F401 (fixture)
 

@@ -35,6 +35,7 @@ from .conv_padding import PaddingError, circular_padding_error
 from .conv_svd import ConvSVD, FourierBasis, conv_svd
 from .layers import (AvgPool2d, Componentwise, Conv2d, Dense, MaxPool2d, Softmax,
                      layers_from_torch, relu)
+from .layer_sequence import LayerSequence, layer_sequence
 from .padding import common_width, pad_columns
 from .pooling import PoolWindowBasis, maxpool_alignment
 from .procrustes import ProcrustesFit, procrustes_align
@@ -42,6 +43,7 @@ from .svd_align import LinearSVD, dense_alignment, linear_svd
 from .transition import Alignment, Transition, layer_transition
 
 __all__ = [
+    "LayerSequence", "layer_sequence",
     "Alignment", "Transition", "layer_transition",
     "LinearSVD", "linear_svd", "dense_alignment",
     "Dense", "Conv2d", "AvgPool2d", "MaxPool2d", "Componentwise", "Softmax", "relu",

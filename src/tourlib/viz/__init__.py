@@ -3,7 +3,7 @@
 ``embed``       show a figure in the static book, a live notebook, or a standalone HTML file
 ``scatter``     a labelled 2-D scatter with image tooltips
 ``tour_figure`` the interactive Grand Tour figure (Bokeh + ``js/tour_*.js``): rotation, handles, brush,
-                time axis, layer axis (``layer_tour_figure`` over ``layer_sequence``), panels, presets; ``tour_inputs``/``tour_models``/``encode``/``raster`` its parts
+                time axis, layer axis (``layer_tour_figure`` over ``tourlib.align.layer_sequence``), panels, presets; ``tour_inputs``/``tour_models``/``encode``/``raster`` its parts
 ``network_figure`` the network opened: layers as blocks, a test image's activations as heatmaps
 ``live``        ``TourView``: the figure in a live kernel, ipywidgets controls, the view read back into Python
 ``export``      GIF and PNG export of a tour, for slides (Pillow, same math as the page)
@@ -21,10 +21,9 @@ from .scatter import image_scatter
 from .small_multiples import method_epoch_grid, small_multiples
 from .network_figure import network_figure
 from .tour_figure import layer_tour_figure, tour_figure
-from .tour_inputs import layer_sequence
 
 __all__ = [
     "FigureOutput", "TourView", "export_gif", "export_png", "image_scatter", "load_live", "method_epoch_grid",
     "on_ready", "polytope_tour", "render_view", "save_html", "show", "small_multiples", "standalone_html",
-    "tour_figure", "tour_view", "layer_tour_figure", "layer_sequence", "network_figure",
+    "tour_figure", "tour_view", "layer_tour_figure", "network_figure",
 ]

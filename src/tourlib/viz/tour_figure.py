@@ -24,7 +24,7 @@ What the reader sees and does
     * several panels (a list or dict of data sets) that share one view;
     * a layer axis (:func:`layer_tour_figure`): a network's activations layer by layer, aligned
       (:mod:`tourlib.align`) and reduced to k coordinates each
-      (:class:`~tourlib.viz.tour_inputs.LayerSequence`), with a layer slider + play (transition
+      (:class:`~tourlib.align.LayerSequence`), with a layer slider + play (transition
       ``⌊λ⌋`` at ``t = λ − ⌊λ⌋``, labelled ``"conv1 → pool1"``) and an epoch slider; one k×k view
       for every layer, the brush and centroid drag as above.
 
@@ -64,7 +64,8 @@ from tourlib.tour import GrandTour
 from .encode import quantize_columns
 from .palette import class_colors
 from .raster import GHOST_ALPHA, auto_dot_size, ring_offsets, splat_offsets
-from .tour_inputs import LayerSequence, TourInputs, prepare_tour_inputs, view_matrix
+from ..align.layer_sequence import LayerSequence
+from .tour_inputs import TourInputs, prepare_tour_inputs, view_matrix
 from .tour_models import TourPanelData, TourState
 
 __all__ = ["tour_figure", "layer_tour_figure", "TourLayout", "view_geometry"]
@@ -355,10 +356,10 @@ def layer_tour_figure(
 ):
     """A Grand Tour through a network's layers: a layer axis (slider + play) and an epoch axis.
 
-    ``sequence`` comes from :func:`tourlib.viz.tour_inputs.layer_sequence`: for every epoch,
+    ``sequence`` comes from :func:`tourlib.align.layer_sequence`: for every epoch,
     the L + 1 activations of N points, k coordinates each, in frames chosen so that the
     aligned transitions of :mod:`tourlib.align` are straight lines and one k×k view ``G``
-    serves every layer (see :class:`~tourlib.viz.tour_inputs.LayerSequence`). The layer slider
+    serves every layer (see :class:`~tourlib.align.LayerSequence`). The layer slider
     runs over λ ∈ [0, L]: transition ``i = ⌊λ⌋`` (label ``"conv1 → pool1"``) at parameter
     ``t = λ − i``, points ``(1 − t) Z_i + t Z_{i+1}``; ``▶ layers`` plays it at ``layer_speed``
     transitions per second. The epoch slider (E > 1) swaps in another epoch's network at the

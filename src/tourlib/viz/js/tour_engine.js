@@ -244,23 +244,6 @@
   }
 
   /** C = A (p×q) · B (q×r), all row-major. */
-  /** out (d×2) ← F (d×d) · W (d×2), all row-major; no allocation. */
-  function multiplyDx2Into(out, F, W, d) {
-    for (let i = 0; i < d; i++) {
-      let x = 0;
-      let y = 0;
-      const o = i * d;
-      for (let j = 0; j < d; j++) {
-        const f = F[o + j];
-        x += f * W[2 * j];
-        y += f * W[2 * j + 1];
-      }
-      out[2 * i] = x;
-      out[2 * i + 1] = y;
-    }
-    return out;
-  }
-
   function matmul(A, B, p, q, r) {
     const C = new Float64Array(p * r);
     for (let i = 0; i < p; i++) {
@@ -416,7 +399,7 @@
       }
       // B_0 = R_(0,1) ⋯ R_(0,d−1); plane (0, j) has index j − 1.
       for (let j = d - 1; j >= 1; j--) this._rotateRows(W, 0, j, this._c[j - 1], this._s[j - 1]);
-      return multiplyDx2Into(out, this._F, W, d);
+      return projectInto(out, this._F, d, d, W);   // out = F · W (rows of F projected on W)
     }
 
     /** W (d×2) ← R_(i,j) W: row i ← c·row i + s·row j, row j ← −s·row i + c·row j. */
@@ -481,7 +464,7 @@
         W[b] = -s * a0 + c * b0;
         W[b + 1] = -s * a1 + c * b1;
       }
-      return multiplyDx2Into(out, this._F, W, d);
+      return projectInto(out, this._F, d, d, W);   // out = F · W (rows of F projected on W)
     }
 
     /** G(t)[:, :2] as a new Float64Array d*2 (row-major). */
