@@ -201,7 +201,7 @@ def fit(
                 loss = F.cross_entropy(model.logits(x), y, label_smoothing=recipe.label_smoothing)
                 if not torch.isfinite(loss):
                     raise FloatingPointError(
-                        f"training {recipe.model} diverged in epoch {epoch} (loss {float(loss)}); "
+                        f"training {recipe.model} diverged in epoch {epoch} (loss {loss.item()}); "
                         f"the learning rate {recipe.lr} is likely too high: lower it")
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
