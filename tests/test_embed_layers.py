@@ -101,3 +101,43 @@ def test_linear_cka_is_invariant_to_rotation_and_scale_and_bounded():
         linear_cka(x, other[:10])
     with pytest.raises(ValueError, match="constant"):
         linear_cka(x, np.ones((80, 3)))
+
+
+@pytest.mark.slow
+def test_alignment_report_measures_all_four_combinations():
+    from tourlib.embed.layers import alignment_report
+
+    x, _ = _blobs(100, 12)
+    rng = np.random.default_rng(4)
+    layers = [x, x @ rng.normal(size=(12, 12)), np.maximum(x @ rng.normal(size=(12, 8)), 0)]
+    rep = alignment_report(layers, seed=0, k=5, n_components=4, cache=False)
+    assert set(rep.movement) == {(i, r) for i in ("independent", "chained") for r in ("none", "procrustes")}
+    for (init, rotate), m in rep.movement.items():
+        assert m.shape == (2,) and np.all(m >= 0)
+        # Procrustes can only bring consecutive layouts closer (it minimises their distance)
+        if rotate == "procrustes":
+            assert np.all(m <= rep.movement[(init, "none")] + 1e-6)
+    assert all(f.shape == (3,) and np.all((0 <= f) & (f <= 1)) for f in rep.faithfulness.values())
+    assert len(rep.table()) == 4
+
+
+def test_group_labels_and_layer_journey_measures():
+    from tourlib.embed.explain import explained_variance, first_layer_at_least, mean_colour, purity_dips
+    from tourlib.nets.groups import CIFAR10_GROUPS, group_labels
+
+    classes = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+    codes, names = group_labels(np.arange(10), classes)
+    assert names == tuple(CIFAR10_GROUPS) and codes.tolist() == [0, 0, 1, 1, 1, 1, 1, 1, 0, 0]
+    with pytest.raises(ValueError, match="in no group"):
+        group_labels([0], ("airplane", "zebra"), {"vehicles": ("airplane",)})
+    rng = np.random.default_rng(0)
+    f = rng.normal(size=(200, 3))
+    assert explained_variance(f @ rng.normal(size=(3, 2)) + 1.0, f) == pytest.approx(1.0)
+    assert explained_variance(rng.normal(size=(200, 2)), f) < 0.1
+    im = np.zeros((2, 4, 4, 3), np.uint8); im[1] = 255
+    assert np.allclose(mean_colour(im), [[0, 0, 0], [1, 1, 1]])
+    p = np.array([[0.5, 0.2], [0.9, 0.3], [0.6, 0.5], [0.95, 0.9]])
+    dips = purity_dips(p, min_dip=0.1)
+    assert [(d.cls, d.before, d.low, d.after) for d in dips] == [(0, 1, 2, 3)]
+    assert first_layer_at_least([0.1, 0.95, 0.5, 0.92, 0.97], 0.9) == 3
+    assert first_layer_at_least([0.95, 0.96], 0.9) == 0 and first_layer_at_least([0.95, 0.1], 0.9) is None

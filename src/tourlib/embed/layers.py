@@ -21,6 +21,7 @@ consecutive aligned layers and how faithful each embedding is to its layer.
 from __future__ import annotations
 
 import importlib.metadata
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -29,7 +30,8 @@ from ..align.procrustes import procrustes_align
 from ..store import array_fingerprint
 from .cache import cached_series
 
-__all__ = ["layer_umaps", "normalize_embedding", "procrustes_chain", "LAYER_EMBED_VERSION"]
+__all__ = ["layer_umaps", "normalize_embedding", "procrustes_chain", "align_onto", "AlignmentReport", "alignment_report",
+           "LAYER_EMBED_VERSION"]
 
 #: Bump when a change here changes what a cached result holds.
 LAYER_EMBED_VERSION = "layer-embed-1"
@@ -138,3 +140,62 @@ def procrustes_chain(embeddings: np.ndarray, *, rotation_only: bool = False) -> 
         fit = procrustes_align(normalize_embedding(e[i]), aligned[i - 1], rotation_only=rotation_only)
         aligned[i], rotations[i] = fit.aligned, fit.R
     return aligned.astype(np.float32), rotations
+
+
+@dataclass(frozen=True)
+class AlignmentReport:
+    """Both alignment techniques measured on one network's layers (see :func:`alignment_report`).
+
+    ``movement[(init, rotate)]`` is an array of ``L − 1`` values: how far points move
+    between consecutive layers (:func:`tourlib.embed.neighbors.movement` of the
+    normalised, optionally Procrustes-aligned embeddings); ``faithfulness[init]`` is
+    an array of ``L`` values, each layer's k-NN preservation (its embedding's
+    neighbourhoods against its activations'; a rotation changes no neighbourhood,
+    so it depends on the initialisation only). ``embeddings[(init, rotate)]`` are
+    the ``L×N×p`` layouts themselves. ``init`` is ``"independent"`` or
+    ``"chained"``, ``rotate`` ``"none"`` or ``"procrustes"``.
+    """
+
+    movement: dict
+    faithfulness: dict
+    embeddings: dict
+    k: int
+
+    def table(self) -> list[tuple[str, str, float, float]]:
+        """Rows ``(init, rotate, mean movement, mean faithfulness)``."""
+        return [(i, r, float(np.mean(m)), float(np.mean(self.faithfulness[i])))
+                for (i, r), m in self.movement.items()]
+
+
+def alignment_report(layers: Sequence[np.ndarray], *, seed: int, k: int = 10, **umap_kw) -> AlignmentReport:
+    """Embed ``layers`` independently and chained (:func:`layer_umaps`), with and without Procrustes, and measure."""
+    from .neighbors import knn_preservation, movement
+
+    arrays = _check_layers(layers)
+    movement_of, faith, embeddings = {}, {}, {}
+    for init in ("independent", "chained"):
+        e = layer_umaps(arrays, seed=seed, chained=init == "chained", **umap_kw)
+        faith[init] = np.array([knn_preservation(a, y, k) for a, y in zip(arrays, e)])
+        for rotate in ("none", "procrustes"):
+            if rotate == "procrustes":
+                aligned = procrustes_chain(e)[0]
+            else:
+                aligned = np.stack([normalize_embedding(y) for y in e]).astype(np.float32)
+            embeddings[(init, rotate)] = aligned
+            movement_of[(init, rotate)] = np.array([movement(aligned[i], aligned[i - 1])
+                                                    for i in range(1, len(aligned))])
+    return AlignmentReport(movement_of, faith, embeddings, int(k))
+
+
+def align_onto(embeddings: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Rotate each layer of one network's ``L×N×p`` embeddings onto the same-index layer of ``reference``.
+
+    Layer ``l`` becomes ``normalize_embedding(E_l) @ Q_l`` with ``Q_l`` the orthogonal
+    Procrustes solution onto ``normalize_embedding(R_l)``: the UMAP Tour's alignment
+    toggle between two architectures (the same images in both, row ``i`` = image ``i``).
+    """
+    e, r = np.asarray(embeddings), np.asarray(reference)
+    if e.shape != r.shape or e.ndim != 3:
+        raise ValueError(f"embeddings and reference must both be L×N×p of one shape, got {e.shape} and {r.shape}")
+    return np.stack([procrustes_align(normalize_embedding(a), normalize_embedding(b)).aligned
+                     for a, b in zip(e, r)]).astype(np.float32)

@@ -61,8 +61,8 @@ class Recipe:
 # the longer ones for readers with a GPU (``scale="full"``).
 RECIPES: dict[str, dict[str, Recipe]] = {
     "default": {
-        "cifar-vgg": Recipe("cifar-vgg", seed=0, epochs=15, lr=0.1),
-        "cifar-resnet": Recipe("cifar-resnet", seed=0, epochs=14, lr=0.2),
+        "cifar-vgg": Recipe("cifar-vgg", seed=0, epochs=12, lr=0.1),
+        "cifar-resnet": Recipe("cifar-resnet", seed=0, epochs=12, lr=0.2),
     },
     "full": {
         "cifar-vgg": Recipe("cifar-vgg", seed=0, epochs=60, lr=0.1),

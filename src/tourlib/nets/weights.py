@@ -19,7 +19,8 @@ from .fit import Recipe
 from .models import LayeredNet
 from .zoo import build_zoo_model, zoo_names
 
-__all__ = ["shipped_weights_path", "save_weights", "read_weights_info", "load_weights", "load_zoo_model"]
+__all__ = ["shipped_weights_path", "save_weights", "read_weights_info", "load_weights", "load_zoo_model",
+           "zoo_accuracy"]
 
 SHIPPED = Path(__file__).with_name("weights")
 
@@ -87,3 +88,8 @@ def load_weights(path: str | os.PathLike) -> LayeredNet:
 def load_zoo_model(name: str) -> LayeredNet:
     """The book's trained zoo network ``name`` (``cifar-vgg`` or ``cifar-resnet``), from the shipped weights."""
     return load_weights(shipped_weights_path(name))
+
+
+def zoo_accuracy(name: str) -> float:
+    """The CIFAR-10 test accuracy recorded for the shipped weights of zoo model ``name`` (last epoch)."""
+    return float(read_weights_info(shipped_weights_path(name))["history"]["test_accuracy"][-1])
