@@ -1,0 +1,85 @@
+"""One activation vector per image: a random spatial position of a layer, away from the borders.
+
+For a layer whose output is a map ``C×H×W``, image ``i`` contributes the ``C``-vector
+at one position ``(y_i, x_i)`` drawn uniformly from the interior
+``margin ≤ y < H − margin``, ``margin ≤ x < W − margin`` (positions at the border
+see the zero padding, which the article avoided). The draw comes from
+``numpy.random.default_rng(seed)``, so the same seed picks the same positions.
+A vector layer (``N×C``) has no positions: every image gives its one vector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ..nets.hooks import _check_layers
+from ..nets.inputs import images_to_tensor
+
+__all__ = ["Activations", "collect", "layer_map"]
+
+
+@dataclass(frozen=True)
+class Activations:
+    """Activation vectors of one layer: ``values[k]`` is image ``image[k]`` at ``positions[k] = (y, x)``."""
+
+    layer: str
+    values: np.ndarray      # N×C float32
+    positions: np.ndarray   # N×2 int64 (y, x); −1 for a vector layer
+    image: np.ndarray       # N int64, index into the images given
+    map_size: tuple[int, int]
+
+
+@torch.no_grad()
+def layer_map(model: torch.nn.Module, x: torch.Tensor, layer: str) -> torch.Tensor:
+    """The output of submodule ``layer`` for the float batch ``x`` (taken with a forward hook)."""
+    modules = dict(model.named_modules())
+    kept = {}
+    handle = modules[layer].register_forward_hook(lambda _m, _i, y: kept.__setitem__("y", y))
+    try:
+        model(x)
+    finally:
+        handle.remove()
+    return kept["y"]
+
+
+def collect(model: torch.nn.Module, images: np.ndarray, layer: str, *, seed: int, margin: int = 1,
+            batch_size: int = 250) -> Activations:
+    """One activation per image at ``layer`` (see the module docstring).
+
+    Raises
+    ------
+    ValueError
+        For an unknown layer, a seed that is not a non-negative int, or a map too small
+        to have an interior at this ``margin`` (the message gives the map size).
+    """
+    _check_layers(model, [layer])
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    if isinstance(margin, bool) or not isinstance(margin, (int, np.integer)) or margin < 0:
+        raise ValueError(f"margin must be an int ≥ 0, got {margin!r}")
+    model.eval()
+    device = next(model.parameters()).device
+    rng = np.random.default_rng(seed)
+    values, positions = [], []
+    size = (0, 0)
+    for start in range(0, len(images), batch_size):
+        x = images_to_tensor(images[start:start + batch_size], device)
+        y = layer_map(model, x, layer)
+        if y.ndim == 2:
+            values.append(y.cpu().numpy())
+            positions.append(np.full((len(y), 2), -1, np.int64))
+            continue
+        h, w = y.shape[-2:]
+        size = (int(h), int(w))
+        if h <= 2 * margin or w <= 2 * margin:
+            raise ValueError(f"layer {layer!r} has {h}×{w} positions: no interior at margin {margin}; "
+                             "use a smaller margin or an earlier layer")
+        ys = rng.integers(margin, h - margin, len(y))
+        xs = rng.integers(margin, w - margin, len(y))
+        values.append(y[torch.arange(len(y)), :, torch.from_numpy(ys), torch.from_numpy(xs)].cpu().numpy())
+        positions.append(np.stack([ys, xs], axis=1))
+    return Activations(layer, np.concatenate(values).astype(np.float32), np.concatenate(positions),
+                       np.arange(len(images), dtype=np.int64), size)
