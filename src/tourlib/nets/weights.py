@@ -49,6 +49,9 @@ def save_weights(path: str | os.PathLike, model: LayeredNet, recipe: Recipe, his
     }
     tmp = path.with_name(path.name + ".part")
     save_file(tensors, str(tmp), metadata=meta)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # readable like any file the user writes (a shared folder stays shared)
     os.replace(tmp, path)
     return path
 
