@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import subprocess
@@ -125,3 +126,18 @@ def test_a_file_size_limit_is_a_warning_with_the_space_needed(tmp_path):
     assert printed == "None"
     assert "File too large" in message and "TOURBOOK_CACHE" in message and "0.8 MB" in message
     assert list((tmp_path / "cache").iterdir()) == [], "no partial or temporary file left"
+
+
+@pytest.mark.parametrize("error, advice", [
+    (OSError(errno.ENOSPC, "No space left on device"), "free some space .*TOURBOOK_CACHE to a folder with room"),
+    (OSError(errno.EFBIG, "File too large"), "raise the file-size limit"),
+    (PermissionError(errno.EACCES, "Permission denied"), "not writable: set TOURBOOK_CACHE to a writable folder"),
+    (OSError(errno.EROFS, "Read-only file system"), "not writable: set TOURBOOK_CACHE"),
+    (IsADirectoryError(errno.EISDIR, "Is a directory"), "in the way .*remove it"),
+])
+def test_cache_write_advice_names_the_cause_the_space_and_the_variable(tmp_path, error, advice):
+    import re
+
+    text = store.cache_write_advice(tmp_path / "x.npz", error, 3_000_000)
+    assert "x.npz" in text and "needs about 3.0 MB" in text and " free there" in text
+    assert re.search(advice, text), text

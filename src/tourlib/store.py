@@ -190,19 +190,16 @@ def _mb(n: float) -> str:
 def cache_write_advice(path: Path, exc: OSError, needed: int) -> str:
     """What went wrong writing ``path`` and what to do, naming ``TOURBOOK_CACHE``."""
     code = getattr(exc, "errno", None)
-    what = f"{type(exc).__name__}: {exc.strerror or exc}" if getattr(exc, "strerror", None) else repr(exc)
-    if code in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        free = _free_bytes(path.parent)
-        room = f"; {_mb(free)} free there" if free is not None else ""
-        fix = (f"it needs about {_mb(needed)}{room}. Free some space (or raise the file-size limit), "
-               f"or set {CACHE_ENV} to a folder with room")
-    elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        fix = f"the folder is not writable; set {CACHE_ENV} to a writable folder"
+    what = f"{type(exc).__name__}: {exc.strerror or exc}" if getattr(exc, "strerror", None) else f"{exc}"
+    free = _free_bytes(path.parent)
+    space = f"it needs about {_mb(needed)}" + (f", {_mb(free)} are free there" if free is not None else "")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = f"the folder is not writable: set {CACHE_ENV} to a writable folder"
     elif code in (errno.EISDIR, errno.ENOTDIR, errno.EEXIST):
-        fix = f"something that is not a cache file is in the way (a folder?); remove it, or set {CACHE_ENV}"
-    else:
-        fix = f"check the folder, or set {CACHE_ENV} to another one"
-    return f"could not write the cache file {path} ({what}); {fix}"
+        fix = f"something that is not a cache file is in the way (a folder?): remove it, or set {CACHE_ENV}"
+    else:  # ENOSPC, EFBIG, EDQUOT, or numpy's short write (no errno)
+        fix = f"free some space (or raise the file-size limit), or set {CACHE_ENV} to a folder with room"
+    return f"could not write the cache file {path} ({what}); {space}; {fix}"
 
 
 def try_save_npz(path: str | os.PathLike, *, what: str = "result", compress: bool = True,
