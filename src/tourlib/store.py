@@ -49,7 +49,8 @@ import numpy as np
 
 __all__ = [
     "CACHE_ENV", "STALE_PART_SECONDS", "CacheWriteWarning", "cache_dir", "config_hash", "array_fingerprint",
-    "atomic_write_bytes", "save_npz", "try_save_npz", "load_npz",
+    "atomic_write_bytes", "save_npz", "try_save_npz", "load_npz", "remove_stale_parts", "cache_write_advice",
+    "file_mode",
 ]
 
 CACHE_ENV = "TOURBOOK_CACHE"
@@ -112,7 +113,12 @@ def _umask() -> int:
     return old
 
 
-def _remove_stale_parts(folder: Path, max_age: float = STALE_PART_SECONDS) -> None:
+def file_mode() -> int:
+    """The permission bits a new file gets: ``0o666 & ~umask`` (what ``open`` gives; ``mkstemp`` gives 0600)."""
+    return 0o666 & ~_umask()
+
+
+def remove_stale_parts(folder: Path, max_age: float = STALE_PART_SECONDS) -> None:
     """Remove ``.*.part`` files in ``folder`` not modified for ``max_age`` seconds (best-effort)."""
     now = time.time()
     try:
@@ -137,14 +143,14 @@ def _atomic_file(path: str | os.PathLike):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_parts(path.parent)
+    remove_stale_parts(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from ..store import CACHE_ENV
+from ..store import CACHE_ENV, file_mode, remove_stale_parts
 from .errors import ChecksumError, DownloadError
 from .registry import RemoteFile
 
@@ -60,6 +60,7 @@ def download_file(remote: RemoteFile, dest: str | os.PathLike, timeout: float = 
     dest = Path(dest)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(dest.parent)  # left by downloads that were killed more than an hour ago
         fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     except OSError as exc:
         raise DownloadError(
@@ -108,6 +109,7 @@ def download_file(remote: RemoteFile, dest: str | os.PathLike, timeout: float = 
                 f"the download was discarded (nothing written to {dest}). Retry later, or fetch the file "
                 f"by another route, check its MD5 and place it at {dest}"
             )
+        os.chmod(tmp, file_mode())  # shareable like every cache file, not mkstemp's 0600
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
