@@ -180,13 +180,20 @@ def load_dataset(
     ChecksumError
         A downloaded file does not match the publisher's MD5.
     CorruptFileError
-        A file is truncated or corrupt, has the wrong IDX magic number, or image
-        and label counts differ.
+        A file is truncated or corrupt (including a damaged header in the middle
+        of a tar archive), has the wrong IDX magic number, announces more data
+        than it holds, image and label counts differ, or a CIFAR-10 image folder
+        found in ``TOURBOOK_DATA`` lacks images of some class (see Notes).
+    LayoutError
+        A data folder links to files outside it.
 
     Warns
     -----
     DatasetSizeWarning
         If a split's size differs from the published release.
+    CacheWriteWarning
+        If the decoded arrays could not be cached (full disk, read-only
+        ``TOURBOOK_CACHE``); the data set is returned all the same.
 
     Examples
     --------
