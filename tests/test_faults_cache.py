@@ -191,3 +191,23 @@ def test_loading_cleans_stale_part_files_of_killed_writers(tmp_path):
     os.utime(stale, (0, 0))
     load_dataset("mnist", "test", root=tmp_path / "data")
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_malformed_embedding_entry_is_computed_again():
+    from tourlib.embed.cache import cached_series, embedding_path
+
+    good = np.zeros((2, 5, 2))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return good
+
+    config = {"x": 1}
+    cached_series("pca", config, compute)
+    save_npz(embedding_path("pca", config), embedding=np.zeros((2, 5)),       # wrong shape
+             config=np.array(json.dumps(config, sort_keys=True, default=str)))
+    np.testing.assert_array_equal(cached_series("pca", config, compute), good)
+    assert len(calls) == 2
+    np.testing.assert_array_equal(cached_series("pca", config, compute), good)
+    assert len(calls) == 2, "the replaced entry is used"

@@ -36,7 +36,10 @@ def cached_series(method: str, config: Mapping[str, Any], compute: Callable[[], 
     text = json.dumps(dict(config), sort_keys=True, default=str)
     stored = load_npz(path)
     if stored is not None and "embedding" in stored and str(stored.get("config")) == text:
-        return stored["embedding"]
+        emb = stored["embedding"]
+        if emb.ndim == 3 and emb.shape[2] == 2 and emb.dtype.kind == "f" and np.isfinite(emb).all():
+            return emb
+        # malformed entry (wrong shape or dtype, NaN): compute again and replace it
     result = compute()
     try_save_npz(path, what=f"the {method} series", embedding=result, config=np.array(text))
     return result
