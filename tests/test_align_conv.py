@@ -243,3 +243,10 @@ def test_conv_errors_name_the_problem():
         Conv2d(w, None, (3, 8, 8), method="magic")
     with pytest.raises(MemoryError, match="fft"):
         Conv2d(rng.standard_normal((64, 64, 3, 3)), None, (64, 32, 32), padding=1, method="dense").alignment()
+
+
+@pytest.mark.parametrize("seed", [-1, True, 0.5])
+def test_circular_padding_error_refuses_a_bad_seed_clearly(seed):
+    layer = Conv2d(np.ones((1, 1, 3, 3)), None, (1, 6, 6), padding=1, method="fft")
+    with pytest.raises(ValueError, match="seed must be a non-negative int"):
+        circular_padding_error(layer, seed=seed)

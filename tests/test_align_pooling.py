@@ -68,3 +68,40 @@ def test_pooling_errors():
         MaxPool2d(5, (1, 4, 4))
     with pytest.raises(ValueError, match="32 inputs"):
         MaxPool2d(2, (2, 4, 4)).alignment(30)
+
+
+# ---------------------------------------------------------------- bad layer descriptions (issue 13)
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: MaxPool2d(0, (1, 4, 4)), "MaxPool2d kernel must be a positive int .* got 0"),
+    (lambda: MaxPool2d((2, 0), (1, 4, 4)), "MaxPool2d kernel must be .* got \\(2, 0\\)"),
+    (lambda: MaxPool2d(2, (1, 4, 4), stride=0), "MaxPool2d stride must be a positive int"),
+    (lambda: MaxPool2d(True, (1, 4, 4)), "MaxPool2d kernel must be"),
+    (lambda: AvgPool2d(0, (1, 4, 4)), "AvgPool2d kernel must be a positive int"),
+])
+def test_a_zero_or_bad_pooling_window_is_a_clear_error(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_layers_from_torch_names_the_layer_that_does_not_fit_its_input():
+    from torch import nn
+
+    from tourlib.align import layers_from_torch
+
+    cases = [
+        (nn.Sequential(nn.MaxPool2d(0)), (1, 4, 4), "layer '0': MaxPool2d kernel_size must be a positive int"),
+        (nn.Sequential(nn.Conv2d(3, 2, 3)), (1, 8, 8),
+         r"layer '0': Conv2d expects 3 input channels but the activation reaching it has 1 \(shape \(1, 8, 8\)\)"),
+        (nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(3)), (1, 8, 8),
+         r"layer '1': BatchNorm2d expects 3 input channels .* has 2 \(shape \(2, 6, 6\)\)"),
+        (nn.Sequential(nn.Flatten(), nn.Linear(10, 2)), (1, 2, 2),
+         "layer '1': Linear takes 10 input features but the activation reaching it has 4"),
+        (nn.Sequential(nn.Conv2d(1, 2, 9)), (1, 8, 8), "layer '0': Conv2d cannot take the activation of shape"),
+    ]
+    for model, shape, message in cases:
+        with pytest.raises(ValueError, match=message):
+            layers_from_torch(model, shape)
+    ok = layers_from_torch(nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                                         nn.Linear(18, 3)), (1, 8, 8))
+    assert [type(layer).__name__ for layer in ok] == ["Conv2d", "Componentwise", "MaxPool2d", "Dense"]

@@ -193,3 +193,9 @@ def test_errors_name_the_problem(classifier, eights):
         random_sign_control(classifier, eights, seed=0, steps=2, steps_per_image=[5] * len(eights), **ok)
     with pytest.raises(TypeError, match="nn.Module"):
         targeted_fgsm(lambda x: x, eights, **ok)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])
+def test_random_control_refuses_a_bad_seed_clearly(classifier, eights, seed):
+    with pytest.raises(ValueError, match="seed must be a non-negative int"):
+        random_sign_control(classifier, eights[:2], target=1, epsilon=0.01, steps=1, seed=seed)

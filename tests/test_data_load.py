@@ -5,8 +5,10 @@ import functools
 import hashlib
 import http.server
 import io
+import os
 import pickle
 import socket
+import stat
 import tarfile
 import threading
 import zipfile
@@ -293,6 +295,11 @@ def test_download_verifies_md5_and_is_then_reused(http_server, monkeypatch, deco
     np.testing.assert_array_equal(ds.labels, truth["test"][1])
     stored = cache_dir("downloads") / "mnist" / "t10k-images-idx3-ubyte.gz"
     assert stored.read_bytes() == (folder / "t10k-images-idx3-ubyte.gz").read_bytes()
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o666 & ~umask, "downloads are shareable, not 0600"
+    (entry,) = cache_dir("datasets").glob("mnist-test-*.npz")
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o666 & ~umask
     assert not (cache_dir("downloads") / "mnist" / "train-images-idx3-ubyte.gz").exists()  # only what was asked
     for f in folder.iterdir():  # the server loses its files: the second load must not need it
         f.unlink()

@@ -35,6 +35,11 @@ def _data(dataset="mnist", n_train=240, n_test=80, seed=0):
 SMALL = dict(epochs=2, train_size=160, n_record=40, batch_size=32, device="cpu", progress=False)
 
 
+def _cfg(**kwargs):
+    """SMALL without the arguments run_config does not take, updated with kwargs."""
+    return {**{k: v for k, v in SMALL.items() if k != "progress"}, **kwargs}
+
+
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("TOURBOOK_CACHE", str(tmp_path / "cache"))
@@ -237,7 +242,16 @@ def test_progress_bar_is_shown(data, capsys):
     ({"n_record": 100, "train_size": 90}, "n_record=100 .* use n_record ≤ 80"),
     ({"train_size": 1000}, "train_size=1000 but the train split has only 240"),
     ({"batch_size": 0}, "batch_size"),
-    ({"lr": -1.0}, "lr must be a positive"),
+    ({"lr": -1.0}, "lr must be a finite positive"),
+    ({"lr": float("inf")}, "lr must be a finite positive"),
+    ({"lr": float("nan")}, "lr must be a finite positive"),
+    ({"lr": True}, "lr must be a finite positive"),
+    ({"lr": np.bool_(True)}, "lr must be a finite positive"),
+    ({"lr": "0.01"}, "lr must be a finite positive"),
+    ({"momentum": True}, "momentum"),
+    ({"momentum": float("nan")}, "momentum"),
+    ({"classes": list("abcdefghia")}, "class names must be distinct.*'a'"),
+    ({"device": "gpu"}, "unknown device 'gpu'"),
     ({"momentum": 1.0}, "momentum"),
     ({"layers": ["fc1", "fc7"]}, "unknown layer.*'fc7'"),
     ({"metrics_on": "some"}, "metrics_on"),
@@ -251,6 +265,50 @@ def test_bad_settings_raise_clear_errors(data, kwargs, message):
     args = {"dataset": "mnist", "seed": 0, "data": data, **SMALL, **kwargs}
     with pytest.raises(ValueError, match=message):
         record_training(args.pop("dataset"), **args)
+
+
+def test_numpy_scalar_settings_are_accepted(data):
+    config = run_config("mnist", seed=np.int64(3), data=data,
+                        **_cfg(lr=np.float32(0.05), momentum=np.float64(0.5), epochs=np.int32(2)))
+    assert config["lr"] == pytest.approx(0.05) and isinstance(config["lr"], float) and config["seed"] == 3
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a PyTorch without a usable GPU")
+def test_cuda_on_a_cpu_only_torch_is_a_clear_error(data):
+    with pytest.raises(ValueError, match="device='cuda' but .*use device='cpu'"):
+        record_training("mnist", seed=0, data=data, **dict(SMALL, device="cuda"))
+
+
+def test_a_diverging_run_stops_naming_the_epoch_and_is_not_cached(data):
+    from tourlib.nets import TrainingDivergedError
+
+    args = dict(SMALL, lr=1e12)
+    with pytest.raises(TrainingDivergedError, match=r"diverged in epoch 1 of 2.*lr=1e\+12 is too high.*lr=1e\+11"):
+        record_training("mnist", seed=0, data=data, **args)
+    path = run_path(run_config("mnist", seed=0, data=data, **_cfg(lr=1e12)))
+    assert not path.exists()
+    assert not path.parent.exists() or not any(path.parent.iterdir()), "nothing of the run was written"
+
+
+def test_a_malformed_cached_run_is_trained_again_and_replaced(data):
+    from tourlib.store import save_npz
+
+    run = record_training("mnist", seed=0, data=data, **SMALL)
+    path = run_path(run.config)
+    arrays = run.to_arrays()
+    del arrays["loss__test"]                                    # a run missing an array
+    save_npz(path, **arrays)
+    again = record_training("mnist", seed=0, data=data, **SMALL)
+    assert _arrays_equal(again, run)
+    assert "loss__test" in np.load(path).files                  # the entry was replaced by a whole one
+    arrays = run.to_arrays()
+    arrays["layer__softmax__test"] = arrays["layer__softmax__test"][:, :5]   # wrong shape
+    save_npz(path, **arrays)
+    assert _arrays_equal(record_training("mnist", seed=0, data=data, **SMALL), run)
+    path.unlink()
+    path.mkdir()                                                # a folder where the file should be
+    with pytest.warns(UserWarning, match="TOURBOOK_CACHE"):
+        assert _arrays_equal(record_training("mnist", seed=0, data=data, **SMALL), run)
 
 
 @pytest.mark.parametrize("mutate, message", [

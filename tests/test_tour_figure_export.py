@@ -142,6 +142,8 @@ def test_time_axis_export_interpolates():
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(seconds=0), "seconds"), (dict(fps=0), "fps"), (dict(fps=500), "fps"), (dict(size=3), "size"),
+    (dict(seconds="5"), "seconds must be a finite number, got '5'"), (dict(fps=float("nan")), "fps must be a finite"),
+    (dict(seconds=True), "seconds must be a finite number"),
 ])
 def test_gif_options_are_checked(tmp_path, kwargs, message):
     X, y = clusters(n=30)

@@ -99,6 +99,8 @@ def circular_padding_error(layer, *, operator_norm: bool = True, seed: int = 0) 
     ``layer`` is a :class:`~tourlib.align.layers.Conv2d` with stride 1 whose output is
     not larger than its input. ``seed`` fixes the start vector of the iterative solver.
     """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int (e.g. seed=0), got {seed!r}")
     g = layer.geom
     if g.stride != (1, 1):
         raise ValueError("the circular comparison needs a stride-1 convolution")

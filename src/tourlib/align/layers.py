@@ -53,6 +53,16 @@ __all__ = [
 AUTO_DENSE_MAX_FLOPS = 2e10
 
 
+def _window(value, what: str, layer: str) -> tuple[int, int]:
+    """A pooling ``kernel`` / ``stride``: a positive int or a pair of positive ints, as ``(h, w)``."""
+    pair = (value, value) if np.isscalar(value) else tuple(value) if isinstance(value, (tuple, list)) else None
+    if (pair is None or len(pair) != 2
+            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 1 for v in pair)):
+        raise ValueError(f"{layer} {what} must be a positive int or a pair of positive ints (height, width), "
+                         f"got {value!r}; e.g. {what}=2 for 2×2 windows")
+    return int(pair[0]), int(pair[1])
+
+
 def _check_in_dim(layer, in_dim):
     if in_dim != layer.in_dim:
         raise ValueError(f"{type(layer).__name__} takes {layer.in_dim} inputs, got {in_dim}")
@@ -198,6 +208,7 @@ class AvgPool2d:
 
     def __post_init__(self):
         self.in_shape = as_shape(self.in_shape)
+        _window(self.kernel, "kernel", "AvgPool2d")
         self._basis = PoolWindowBasis(self.in_shape, self.kernel)
 
     @property
@@ -234,8 +245,8 @@ class MaxPool2d:
     def __post_init__(self):
         self.in_shape = as_shape(self.in_shape)
         C, H, W = self.in_shape
-        k = (self.kernel, self.kernel) if np.isscalar(self.kernel) else tuple(self.kernel)
-        s = k if self.stride is None else ((self.stride,) * 2 if np.isscalar(self.stride) else tuple(self.stride))
+        k = _window(self.kernel, "kernel", "MaxPool2d")
+        s = k if self.stride is None else _window(self.stride, "stride", "MaxPool2d")
         Ho, Wo = (H - k[0]) // s[0] + 1, (W - k[1]) // s[1] + 1
         if Ho < 1 or Wo < 1:
             raise ValueError(f"pooling window {k} is larger than the {H}×{W} map")
@@ -354,6 +365,27 @@ def _input_normalization(model: nn.Module, shape) -> list:
     return [Componentwise(lambda X: (X - m_full) / sd_full, name="input_normalization")]
 
 
+def _check_fits(name: str, module: nn.Module, shape: tuple, in_shape) -> None:
+    """Raise a ``ValueError`` naming the layer when ``module`` cannot take an activation of ``shape``."""
+    fix = f"check in_shape={tuple(in_shape)} and the layer before it"
+    if isinstance(module, nn.Linear) and int(np.prod(shape)) != module.in_features:
+        raise ValueError(f"layer {name!r}: Linear takes {module.in_features} input features but the activation reaching "
+                         f"it has {int(np.prod(shape))} (shape {shape}); {fix}")
+    if isinstance(module, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, nn.BatchNorm2d)) and len(shape) != 3:
+        raise ValueError(f"layer {name!r}: {type(module).__name__} needs a C×H×W feature map, but the activation reaching "
+                         f"it has shape {shape}; {fix}")
+    want = (module.in_channels if isinstance(module, nn.Conv2d)
+            else module.num_features if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)) else None)
+    if want is not None and shape[0] != want:
+        raise ValueError(f"layer {name!r}: {type(module).__name__} expects {want} input channels but the activation "
+                         f"reaching it has {shape[0]} (shape {shape}); {fix}")
+    if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)):
+        kind = type(module).__name__
+        _window(module.kernel_size, "kernel_size", f"layer {name!r}: {kind}")
+        if module.stride is not None and module.stride != []:
+            _window(module.stride, "stride", f"layer {name!r}: {kind}")
+
+
 def layers_from_torch(model: nn.Module, in_shape, *, conv_method: str = "auto") -> list:
     """Describe a sequential PyTorch model (``nn.Sequential`` or a module whose children run
     in order) as a list of tourlib layers, tracking the activation shape from ``in_shape``
@@ -365,9 +397,12 @@ def layers_from_torch(model: nn.Module, in_shape, *, conv_method: str = "auto") 
     layer meeting a feature map flattens it (as :class:`tourlib.nets.LayeredNet` does). A model
     with ``input_mean`` / ``input_std`` buffers gets a leading component-wise
     ``input_normalization`` layer unless they are 0 and 1. Layer names are the children's
-    names. Anything else raises ``TypeError`` naming the module.
+    names. Anything else raises ``TypeError`` naming the module; a layer that cannot take
+    the activation reaching it (channels, features, a zero pooling window) raises
+    ``ValueError`` naming the layer and both shapes.
     """
-    shape = tuple(int(s) for s in in_shape)
+    shape = as_shape(in_shape, ndim=len(tuple(in_shape))) if isinstance(in_shape, (tuple, list)) else in_shape
+    shape = tuple(int(s) for s in shape)
     layers = []
 
     def visit(name, module):
@@ -381,9 +416,14 @@ def layers_from_torch(model: nn.Module, in_shape, *, conv_method: str = "auto") 
         if not isinstance(module, _SUPPORTED):
             raise TypeError(f"{name}: no alignment is known for {type(module).__name__}; "
                             "describe it with tourlib.align.layers (Dense, Componentwise, …)")
-        with torch.no_grad():
-            dtype = next((p.dtype for p in module.parameters()), torch.float32)
-            out_shape = tuple(module(torch.zeros(1, *shape, dtype=dtype)).shape[1:])
+        _check_fits(name, module, shape, in_shape)
+        try:
+            with torch.no_grad():
+                dtype = next((p.dtype for p in module.parameters()), torch.float32)
+                out_shape = tuple(module(torch.zeros(1, *shape, dtype=dtype)).shape[1:])
+        except RuntimeError as exc:
+            raise ValueError(f"layer {name!r}: {type(module).__name__} cannot take the activation of shape {shape} that "
+                             f"reaches it ({exc}); check in_shape={tuple(in_shape)} and the layer before it") from exc
         if isinstance(module, nn.Linear):
             layers.append(Dense(module.weight.detach().double().numpy().T,
                                 None if module.bias is None else module.bias.detach().double().numpy(),

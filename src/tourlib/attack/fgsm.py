@@ -152,8 +152,8 @@ def random_sign_control(model: nn.Module, images, target, *, epsilon, steps: int
     default every image takes all ``steps``. ``target`` is only used to report
     ``steps_to_target`` and ``target_probability`` on the same terms as the attack.
     """
-    if not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be an int, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int (e.g. seed=0), got {seed!r}")
     rng = np.random.default_rng(seed)
     n_steps = as_steps(steps)
     budget = None

@@ -35,8 +35,8 @@ class Dataset:
     ------
     ValueError
         On construction, if the arrays disagree: images not uint8 with 3 or 4
-        dimensions, labels not a 1-D int64 array of the same length, or a label
-        outside ``0 .. len(classes) - 1``.
+        dimensions, labels not a 1-D int64 array of the same length, a label
+        outside ``0 .. len(classes) - 1``, or a class name given twice.
     """
 
     images: np.ndarray
@@ -61,6 +61,10 @@ class Dataset:
         if len(images) != len(labels):
             raise ValueError(f"{len(images)} images but {len(labels)} labels; they must match")
         object.__setattr__(self, "classes", tuple(str(c) for c in self.classes))
+        repeated = sorted({c for c in self.classes if self.classes.count(c) > 1})
+        if repeated:
+            raise ValueError(f"class names must be distinct, but {', '.join(map(repr, repeated))} repeat; "
+                             "give every class its own name")
         if len(labels) and (labels.min() < 0 or labels.max() >= len(self.classes)):
             raise ValueError(
                 f"labels span {labels.min()}..{labels.max()} but there are only "

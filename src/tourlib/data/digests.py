@@ -81,7 +81,10 @@ def file_digests(path: str | os.PathLike) -> Digests:
     digests = _hash_file(path)
     index = _read_index()  # re-read: another process may have added entries meanwhile
     index[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digests.sha256, "md5": digests.md5}
-    atomic_write_bytes(_index_path(), json.dumps(index, indent=0, sort_keys=True).encode())
+    try:
+        atomic_write_bytes(_index_path(), json.dumps(index, indent=0, sort_keys=True).encode())
+    except OSError:
+        pass  # remembering is an optimisation: a read-only or full cache only costs a re-hash next time
     return digests
 
 

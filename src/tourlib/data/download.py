@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from ..store import CACHE_ENV, file_mode, remove_stale_parts
 from .errors import ChecksumError, DownloadError
 from .registry import RemoteFile
 
@@ -50,14 +51,22 @@ def download_file(remote: RemoteFile, dest: str | os.PathLike, timeout: float = 
     ------
     DownloadError
         If the server cannot be reached, answers with an HTTP error, or the
-        transfer ends early. Nothing is written to ``dest``.
+        transfer ends early; or ``dest``'s folder cannot be written (the message
+        names ``TOURBOOK_CACHE``). Nothing is written to ``dest``.
     ChecksumError
         If the MD5 of the received bytes differs from ``remote.md5``; the bytes
         are deleted, never used.
     """
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(dest.parent)  # left by downloads that were killed more than an hour ago
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    except OSError as exc:
+        raise DownloadError(
+            f"cannot save a download in {dest.parent} ({exc.strerror or exc}); set the environment variable "
+            f"{CACHE_ENV} to a writable folder, or put the files in a data folder yourself"
+        ) from exc
     tmp = Path(tmp_name)
     md5 = hashlib.md5(usedforsecurity=False)
     try:
@@ -70,10 +79,19 @@ def download_file(remote: RemoteFile, dest: str | os.PathLike, timeout: float = 
                     with tqdm(total=total, unit="B", unit_scale=True, desc=remote.filename, disable=None,
                               leave=False) as bar:
                         while chunk := response.read(_CHUNK):
-                            out.write(chunk)
+                            try:
+                                out.write(chunk)
+                            except OSError as exc:
+                                raise DownloadError(
+                                    f"cannot save {remote.url} in {dest.parent} after {received:,} bytes "
+                                    f"({exc.strerror or exc}); free space there (it needs "
+                                    f"{total or 'more'} bytes) or set {CACHE_ENV} to a folder with room"
+                                ) from exc
                             md5.update(chunk)
                             received += len(chunk)
                             bar.update(len(chunk))
+            except DownloadError:
+                raise
             except (urllib.error.URLError, http.client.HTTPException, socket.timeout, OSError) as exc:
                 reason = f"HTTP {exc.code} {exc.reason}" if isinstance(exc, urllib.error.HTTPError) \
                     else getattr(exc, "reason", exc)
@@ -91,6 +109,7 @@ def download_file(remote: RemoteFile, dest: str | os.PathLike, timeout: float = 
                 f"the download was discarded (nothing written to {dest}). Retry later, or fetch the file "
                 f"by another route, check its MD5 and place it at {dest}"
             )
+        os.chmod(tmp, file_mode())  # shareable like every cache file, not mkstemp's 0600
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)

@@ -38,6 +38,8 @@ LABELS_MAGIC = 2049
 _TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 _CODES = {np.dtype(t).newbyteorder("="): code for code, t in _TYPES.items()}
 _GZIP_SIGNATURE = b"\x1f\x8b"
+#: deflate cannot expand data by more than about 1032:1, so a gzip file of c bytes holds at most this × c.
+_GZIP_MAX_RATIO = 1032
 _ADVICE = "delete it and retry (it will be downloaded again) or replace it with a fresh copy"
 
 
@@ -62,6 +64,27 @@ def _read_exact(fh: BinaryIO, out: np.ndarray) -> int:
     return got
 
 
+def _check_announced_size(path: Path, shape: tuple[int, ...], dtype: np.dtype, header_bytes: int) -> None:
+    """Refuse a header whose array cannot be in the file, before allocating it.
+
+    A plain file must hold exactly header + data bytes; a gzip file cannot hold
+    more than :data:`_GZIP_MAX_RATIO` times its size.
+    """
+    announced = dtype.itemsize
+    for n in shape:
+        announced *= n                     # Python ints: no overflow
+    on_disk = path.stat().st_size
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == _GZIP_SIGNATURE
+    room = on_disk * _GZIP_MAX_RATIO if gz else on_disk - header_bytes
+    if announced > room:
+        held = f"a {on_disk:,}-byte gzip file can hold at most {room:,}" if gz else f"the file holds {room:,}"
+        raise CorruptFileError(
+            f"{path}: the IDX header announces an array of shape {shape} ({announced:,} bytes), but {held}; "
+            f"the header is damaged or the file truncated; {_ADVICE}"
+        )
+
+
 def read_idx(path: str | os.PathLike, expect_magic: int | None = None) -> np.ndarray:
     """Read an IDX file (plain or gzip) into a native-endian numpy array.
 
@@ -84,7 +107,8 @@ def read_idx(path: str | os.PathLike, expect_magic: int | None = None) -> np.nda
         If the file does not exist.
     CorruptFileError
         If the magic number is wrong or unexpected, the gzip stream is damaged,
-        the data is shorter than the header promises (truncated), or there are
+        the data is shorter than the header promises (truncated; checked
+        against the file size before any memory is allocated), or there are
         trailing bytes. The message names the file.
     """
     path = Path(path)
@@ -110,6 +134,7 @@ def read_idx(path: str | os.PathLike, expect_magic: int | None = None) -> np.nda
                 raise CorruptFileError(f"{path}: IDX header is truncated; {_ADVICE}")
             shape = tuple(int.from_bytes(dims_raw[4 * i:4 * i + 4], "big") for i in range(ndim))
             dtype = np.dtype(_TYPES[header[2]])
+            _check_announced_size(path, shape, dtype, 4 + 4 * ndim)
             out = np.empty(shape, dtype=dtype)
             got = _read_exact(fh, out)
             if got < out.nbytes:

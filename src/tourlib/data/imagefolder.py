@@ -14,7 +14,12 @@ Without a split the folder (or archive) holds the class folders directly:
 
 Images are decoded with Pillow. Order is deterministic: classes in the given
 order (or sorted folder names), then files sorted by name within each class.
-Label ``k`` means ``classes[k]``.
+Label ``k`` means ``classes[k]``. When reading one split, the default class
+list is the sorted union of the class folders holding images in *any* split, so
+label codes agree between splits even if a class is empty in one of them.
+
+16-bit images (PNG, TIFF) are scaled to 8 bits (``round(v / 257)``, so 65535 →
+255), never clipped; 32-bit integer and floating-point images are refused.
 """
 
 from __future__ import annotations
@@ -31,7 +36,10 @@ from .archives import TAR_SUFFIXES, ZIP_SUFFIXES, iter_files
 from .dataset import Dataset
 from .errors import CorruptFileError, LayoutError
 
-__all__ = ["IMAGE_SUFFIXES", "read_image_folder"]
+__all__ = ["IMAGE_SUFFIXES", "MAX_IMAGE_BYTES", "read_image_folder"]
+
+#: Largest image file :func:`read_image_folder` reads by default (bytes, as stored or decompressed).
+MAX_IMAGE_BYTES = 64 * 1024**2
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pbm"})
 _MODES = {"RGB": 3, "L": 1}
@@ -52,14 +60,34 @@ def _check_size(size) -> tuple[int, int] | None:
     return int(size[0]), int(size[1])
 
 
-def _decode_image(data: bytes, where: str, mode: str, size: tuple[int, int] | None) -> np.ndarray:
+def _to_8bit(img: Image.Image, where: str) -> Image.Image:
+    """16-bit grey → 8-bit grey by ``round(v / 257)``; 32-bit integer / float images are refused."""
+    if img.mode.startswith("I;16"):
+        v = np.asarray(img).astype(np.uint32)
+        return Image.fromarray(((v + 128) // 257).astype(np.uint8), mode="L")
+    if img.mode in ("I", "F"):
+        kind = "32-bit integer" if img.mode == "I" else "floating-point"
+        raise CorruptFileError(f"{where}: a {kind} image (Pillow mode {img.mode}) has no agreed 8-bit scale; "
+                               "convert it to an 8- or 16-bit image first")
+    return img
+
+
+def _decode_image(data: bytes, where: str, mode: str, size: tuple[int, int] | None,
+                  max_pixels: int | None = None) -> np.ndarray:
     """Decode image bytes to a uint8 array ``H×W×3`` (RGB) or ``H×W`` (L)."""
     try:
         with Image.open(io.BytesIO(data)) as img:
-            img = img.convert(mode)
+            if max_pixels is not None and img.width * img.height > max_pixels:
+                raise CorruptFileError(
+                    f"{where}: the image is {img.width}×{img.height} = {img.width * img.height:,} pixels, more "
+                    f"than the {max_pixels:,} expected; is this the right file?"
+                )
+            img = _to_8bit(img, where).convert(mode)
             if size is not None and img.size != (size[1], size[0]):
                 img = img.resize((size[1], size[0]), Image.Resampling.BILINEAR)
             return np.asarray(img, dtype=np.uint8)
+    except CorruptFileError:
+        raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise CorruptFileError(
             f"{where}: cannot decode this image ({type(exc).__name__}: {exc}); delete or replace the file"
@@ -82,6 +110,11 @@ def read_image_folder(
     size: int | tuple[int, int] | None = None,
     mode: str = "RGB",
     name: str | None = None,
+    *,
+    follow_symlinks: bool = False,
+    max_image_bytes: int | None = MAX_IMAGE_BYTES,
+    max_pixels: int | None = None,
+    max_images: int | None = None,
 ) -> Dataset:
     """Read labelled images from a folder or archive in the image-folder layout.
 
@@ -94,9 +127,11 @@ def read_image_folder(
         Read ``<split>/<class>/<file>`` (e.g. ``"train"``). If ``None`` the
         class folders sit at the top: ``<class>/<file>``.
     classes : sequence of str, optional
-        Class names in label order. Every name must have a folder with at least
-        one image, and every class folder found must be named here. Default: the
-        folder names found, sorted.
+        Class names in label order (distinct). Every name must have a folder
+        with at least one image in some split (it may be empty in this one),
+        and every class folder found must be named here. Default: the class
+        folders holding images in any split, sorted (so codes agree between
+        splits).
     size : int or (height, width), optional
         Resize every image to this size (bilinear). Default ``None``: keep the
         images as they are, which requires them all to be the same size.
@@ -104,6 +139,18 @@ def read_image_folder(
         ``"RGB"`` gives ``N×H×W×3`` images, ``"L"`` (grey) gives ``N×H×W``.
     name : str, optional
         Name recorded in the result; default the folder or archive name.
+    follow_symlinks : bool
+        Read files that are symbolic links to places outside ``path`` (folders
+        only). Default ``False``: such a link is an error, so a folder of links
+        cannot quietly pull in other data.
+    max_image_bytes : int or None
+        Refuse an image file larger than this (bytes), before reading it
+        (guards against decompression bombs in archives). ``None``: no limit.
+    max_pixels : int or None
+        Refuse an image with more pixels than this, before decoding it.
+        Default: Pillow's own limit (``Image.MAX_IMAGE_PIXELS``).
+    max_images : int or None
+        Refuse more than this many images (checked while reading).
 
     Returns
     -------
@@ -127,7 +174,9 @@ def read_image_folder(
         (pass ``split``), a given class has no images, a class folder is not in
         ``classes``, or images differ in size and ``size`` is ``None``.
     CorruptFileError
-        If an archive is damaged or an image cannot be decoded (names the file).
+        If an archive is damaged or an image cannot be decoded (names the file),
+        is larger than ``max_image_bytes`` / ``max_pixels``, or there are more
+        than ``max_images``; if a 32-bit or float image is met.
     """
     if mode not in _MODES:
         raise ValueError(f"mode must be one of {', '.join(_MODES)}, got {mode!r}")
@@ -138,6 +187,7 @@ def read_image_folder(
             raise ValueError("classes must be a sequence of distinct class-folder names (str)")
     depth = 3 if split else 2
     seen_tops: set[str] = set()
+    class_folders: dict[str, set[str]] = {}  # prefix -> class folders holding images, in any split
 
     def select(member: PurePosixPath) -> bool:
         parts = member.parts
@@ -145,12 +195,17 @@ def read_image_folder(
             seen_tops.add(parts[0])
         if member.suffix.lower() not in IMAGE_SUFFIXES or len(parts) not in (depth, depth + 1):
             return False
+        class_folders.setdefault("/".join(parts[: -depth]), set()).add(parts[-2])
         return split is None or parts[-3] == split
 
     decoded: dict[tuple[str, str, str], np.ndarray] = {}
-    for member, data in iter_files(path, select):
+    for member, data in iter_files(path, select, max_file_bytes=max_image_bytes, follow_symlinks=follow_symlinks):
+        if max_images is not None and len(decoded) >= max_images:
+            raise CorruptFileError(f"{path}: more than {max_images:,} images under {split or '<top>'}/; "
+                                   "is this the right file?")
         prefix = "/".join(member.parts[: -depth])
-        decoded[(prefix, member.parts[-2], member.name)] = _decode_image(data, f"{path}:{member}", mode, hw)
+        decoded[(prefix, member.parts[-2], member.name)] = _decode_image(data, f"{path}:{member}", mode, hw,
+                                                                         max_pixels)
 
     layout = f"{split}/<class>/<file>" if split else "<class>/<file>"
     if not decoded:
@@ -163,7 +218,8 @@ def read_image_folder(
             f"({', '.join(p or '<top>' for p in prefixes)}); expected {layout}"
             + ("" if split else "; pass split= to choose one of them")
         )
-    found_classes = sorted({c for _, c, _ in decoded})
+    here = {c for _, c, _ in decoded}
+    found_classes = sorted(here | class_folders.get(prefixes[0], set()))
     if classes is None:
         classes = found_classes
     else:

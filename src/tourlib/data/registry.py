@@ -94,6 +94,9 @@ class DatasetSpec:
         Shape of one image: ``(H, W)`` for grey, ``(H, W, 3)`` for RGB.
     split_sizes : mapping
         Number of images in each split, as published.
+    class_sizes : mapping or None
+        Number of images of *each* class in each split, for data sets whose
+        splits are balanced (CIFAR-10: 5000 train, 1000 test); ``None`` otherwise.
     files : mapping
         For each split, the remote files it needs: ``(images, labels)`` for
         IDX data sets, ``(archive,)`` for CIFAR-10.
@@ -111,6 +114,7 @@ class DatasetSpec:
     files: Mapping[str, tuple[RemoteFile, ...]]
     homepage: str
     aliases: tuple[str, ...] = field(default=())
+    class_sizes: Mapping[str, int] | None = None
 
 
 _MNIST_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"
@@ -177,6 +181,7 @@ DATASETS: Mapping[str, DatasetSpec] = MappingProxyType({
         files=MappingProxyType({"train": (_CIFAR10_ARCHIVE,), "test": (_CIFAR10_ARCHIVE,)}),
         homepage="https://www.cs.toronto.edu/~kriz/cifar.html",
         aliases=("cifar-10", "cifar_10"),
+        class_sizes=MappingProxyType({"train": 5000, "test": 1000}),
     ),
 })
 

@@ -5,7 +5,8 @@
 the input array (dtype, shape and bytes) and the versions of the libraries that
 computed it. Files are written atomically by :func:`tourlib.store.save_npz` and
 hold the configuration as JSON next to the array; a file whose stored
-configuration differs (a hash collision, an edited file) counts as a miss.
+configuration differs (a hash collision, an edited file) counts as a miss. A failed write
+(full disk, unwritable ``TOURBOOK_CACHE``) warns and the computed series is returned.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ..store import cache_dir, config_hash, load_npz, save_npz
+from ..store import cache_dir, config_hash, load_npz, try_save_npz
 
 __all__ = ["embedding_path", "cached_series"]
 
@@ -35,7 +36,10 @@ def cached_series(method: str, config: Mapping[str, Any], compute: Callable[[], 
     text = json.dumps(dict(config), sort_keys=True, default=str)
     stored = load_npz(path)
     if stored is not None and "embedding" in stored and str(stored.get("config")) == text:
-        return stored["embedding"]
+        emb = stored["embedding"]
+        if emb.ndim == 3 and emb.shape[2] == 2 and emb.dtype.kind == "f" and np.isfinite(emb).all():
+            return emb
+        # malformed entry (wrong shape or dtype, NaN): compute again and replace it
     result = compute()
-    save_npz(path, embedding=result, config=np.array(text))
+    try_save_npz(path, what=f"the {method} series", embedding=result, config=np.array(text))
     return result

@@ -28,7 +28,7 @@ from .events import LearningEvent, events_table, first_epoch_above, learning_eve
 from .config import SCALES, ScaleSettings, canonical_dataset, dataset_names, resolve_scale, scale_settings
 from .inputs import images_to_tensor
 from .models import LayeredNet, build_model, layer_names
-from .record import record_training, run_config
+from .record import TrainingDivergedError, record_training, run_config
 from .run import TrainingRun
 from .runcache import CODE_VERSION, run_key, run_path
 
@@ -38,6 +38,7 @@ __all__ = [
     "LearningEvent",
     "SCALES",
     "ScaleSettings",
+    "TrainingDivergedError",
     "TrainingRun",
     "build_model",
     "canonical_dataset",

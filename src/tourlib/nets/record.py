@@ -15,11 +15,18 @@ What is random, and from which seed (all from the one ``seed`` argument):
 * the order of images in each epoch: the second child.
 
 The run is cached (:mod:`tourlib.nets.runcache`); calling again with the same
-configuration loads the arrays instead of training.
+configuration loads the arrays instead of training. Caching is best-effort: if
+the run cannot be written (full disk, file-size limit, unwritable
+``TOURBOOK_CACHE``) it is returned with a :class:`~tourlib.store.CacheWriteWarning`.
+
+A run whose loss becomes NaN or infinite stops at once with
+:class:`TrainingDivergedError` (naming the epoch and the likely cause); nothing
+of it is cached.
 """
 
 from __future__ import annotations
 
+import numbers
 from typing import Sequence
 
 import numpy as np
@@ -36,13 +43,17 @@ from .run import SPLITS, TrainingRun
 from ..store import array_fingerprint
 from .runcache import CODE_VERSION, load_run, save_run
 
-__all__ = ["record_training", "run_config", "layer_list", "MAX_RECORD_BYTES"]
+__all__ = ["record_training", "run_config", "layer_list", "MAX_RECORD_BYTES", "TrainingDivergedError"]
 
 N_CLASSES = 10
 #: Refuse runs whose recorded activations would exceed this many bytes (set
 #: ``max_record_bytes`` to go beyond; the arrays are kept in memory and cached).
 MAX_RECORD_BYTES = 4 * 1024**3
 _EVAL_BATCH = 500
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The loss of a training run became NaN or infinite; the run was stopped and not cached."""
 
 
 def record_training(
@@ -134,8 +145,18 @@ def record_training(
     ------
     ValueError
         On an unknown data set, scale, layer or ``metrics_on``; on settings out
-        of range (epochs < 1, n_record larger than the data, ...); on image or
-        label arrays of the wrong dtype, shape or length.
+        of range (epochs < 1, n_record larger than the data, a learning rate
+        that is not a finite positive number, ...); on a device this PyTorch
+        cannot use (``"cuda"`` without CUDA); on image or label arrays of the
+        wrong dtype, shape or length; on repeated class names.
+    TrainingDivergedError
+        If the loss becomes NaN or infinite (a learning rate too high, most
+        often); the message names the epoch. Nothing is cached.
+
+    Warns
+    -----
+    CacheWriteWarning
+        If the finished run could not be cached (it is returned all the same).
     """
     config, arrays, device = _prepare(
         dataset, seed=seed, data=data, classes=classes, scale=scale, epochs=epochs,
@@ -192,7 +213,7 @@ def _prepare(
              "momentum": momentum, "batch_size": batch_size}
     settings.update({k: v for k, v in given.items() if v is not None})
     _check_settings(settings, metrics_on, threads)
-    device = torch.device(device if device is not None else _train.default_device())
+    device = _train.check_device(device)
 
     train_images, train_labels, test_images, test_labels, classes = _get_data(dataset, data, classes)
     n_train = len(train_labels)
@@ -239,15 +260,21 @@ def _positive_int(name: str, value) -> None:
         raise ValueError(f"{name} must be an int ≥ 1, got {value!r}")
 
 
+def _real(value) -> bool:
+    """A real number (Python or numpy scalar), not a bool, and finite."""
+    return (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+            and bool(np.isfinite(value)))
+
+
 def _check_settings(settings: dict, metrics_on: str, threads: int) -> None:
     for name in ("epochs", "n_record", "batch_size"):
         _positive_int(name, settings[name])
     if settings["train_size"] not in (None, "all"):
         _positive_int("train_size", settings["train_size"])
-    if not (isinstance(settings["lr"], (int, float)) and settings["lr"] > 0):
-        raise ValueError(f"lr must be a positive number, got {settings['lr']!r}")
-    if not (isinstance(settings["momentum"], (int, float)) and 0 <= settings["momentum"] < 1):
-        raise ValueError(f"momentum must be in [0, 1), got {settings['momentum']!r}")
+    if not (_real(settings["lr"]) and settings["lr"] > 0):
+        raise ValueError(f"lr must be a finite positive number (e.g. 0.01), got {settings['lr']!r}")
+    if not (_real(settings["momentum"]) and 0 <= settings["momentum"] < 1):
+        raise ValueError(f"momentum must be a number in [0, 1), got {settings['momentum']!r}")
     if metrics_on not in ("recorded", "all"):
         raise ValueError(f"metrics_on must be 'recorded' or 'all', got {metrics_on!r}")
     _positive_int("threads", threads)
@@ -306,6 +333,10 @@ def _get_data(dataset: str, data, classes):
     classes = tuple(str(k) for k in range(N_CLASSES)) if classes is None else tuple(map(str, classes))
     if len(classes) != N_CLASSES:
         raise ValueError(f"need {N_CLASSES} class names, got {len(classes)}")
+    repeated = sorted({c for c in classes if classes.count(c) > 1})
+    if repeated:
+        raise ValueError(f"class names must be distinct, but {', '.join(map(repr, repeated))} repeat; "
+                         "give every class its own name")
     return train_images, train_labels, test_images, test_labels, classes
 
 
@@ -333,6 +364,15 @@ def _forward(model: LayeredNet, x: torch.Tensor, keep: Sequence[str]) -> dict[st
         for name, y in trace_batch(model, x[start:start + _EVAL_BATCH], keep).items():
             parts[name].append(y.to("cpu").numpy())
     return {name: np.concatenate(p) for name, p in parts.items()}
+
+
+def _diverged(config: dict, epoch: int, what: str):
+    raise TrainingDivergedError(
+        f"training {config['dataset']} diverged in epoch {epoch} of {config['epochs']}: {what}. Likely cause: "
+        f"the learning rate lr={config['lr']:g} is too high for this network (momentum {config['momentum']:g}, "
+        f"batches of {config['batch_size']}); try lr={config['lr'] / 10:g}, or normalize=True. "
+        "Nothing was cached"
+    )
 
 
 def _record(config, train_images, train_labels, test_images, test_labels, *, device, progress) -> TrainingRun:
@@ -380,6 +420,8 @@ def _record(config, train_images, train_labels, test_images, test_labels, *, dev
             per_split["predictions"][split][epoch] = logits.argmax(axis=1)
             if metric_x is not rec_x:
                 logits = _forward(model, metric_x[split], (logits_layer,))[logits_layer]
+            if not np.isfinite(logits).all():
+                _diverged(config, epoch, f"the network's outputs on the {split} points are NaN or infinite")
             m = classification_metrics(logits, metric_y[split], N_CLASSES)
             per_split["loss"][split][epoch] = m.loss
             per_split["accuracy"][split][epoch] = m.accuracy
@@ -394,6 +436,9 @@ def _record(config, train_images, train_labels, test_images, test_labels, *, dev
         order = _train.epoch_order(order_rng, len(train_idx))
         batch_loss[epoch - 1] = _train.train_epoch(model, optimizer, x_train, y_train, order,
                                                    config["batch_size"])
+        if not np.isfinite(batch_loss[epoch - 1]):
+            bar.close()
+            _diverged(config, epoch, f"the training loss is {batch_loss[epoch - 1]}")
         snapshot(epoch)
         bar.set_postfix(loss=f"{batch_loss[epoch - 1]:.3f}",
                         train_acc=f"{per_split['accuracy']['train'][epoch]:.3f}",

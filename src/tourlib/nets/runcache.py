@@ -7,6 +7,12 @@ at ``<cache>/runs/<dataset>-<key>.npz``, where ``<cache>`` is
 argument that changes the result, a fingerprint of the data arrays, the
 code version :data:`CODE_VERSION` and the torch version. Files are written
 atomically (temporary name, then rename) by :func:`tourlib.store.save_npz`.
+
+Loading re-checks the entry: every array the configuration implies must be
+there with its shape and dtype (a run missing an array, a folder where the file
+should be, an unreadable file are all misses: the run is trained again and the
+entry replaced). Saving is best-effort (:func:`tourlib.store.try_save_npz`): a
+failed write warns and the finished run is kept.
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..store import cache_dir, config_hash, load_npz, save_npz
-from .run import TrainingRun
+from ..store import cache_dir, config_hash, load_npz, try_save_npz
+from .run import SPLITS, TrainingRun
 
 __all__ = ["CODE_VERSION", "run_key", "run_path", "load_run", "save_run"]
 
@@ -36,17 +42,46 @@ def run_path(config: Mapping[str, Any]) -> Path:
     return cache_dir("runs") / f"{config['dataset']}-{run_key(config)}.npz"
 
 
+def _shapes_ok(run: TrainingRun, config: Mapping[str, Any]) -> bool:
+    """Whether every array of ``run`` has the shape and dtype ``config`` implies."""
+    E, n, K = int(config["epochs"]), int(config["n_record"]), len(config["classes"])
+    want = {
+        "indices": ((n,), "i"), "labels": ((n,), "i"), "predictions": ((E + 1, n), "i"),
+        "loss": ((E + 1,), "f"), "accuracy": ((E + 1,), "f"),
+        "loss_per_class": ((E + 1, K), "f"), "accuracy_per_class": ((E + 1, K), "f"),
+    }
+    for attr, (shape, kind) in want.items():
+        per_split = getattr(run, attr)
+        if set(per_split) != set(SPLITS):
+            return False
+        if any(a.shape != shape or a.dtype.kind != kind for a in per_split.values()):
+            return False
+    if run.batch_loss.shape != (E,) or list(run.layers) != list(config["layers"]) or not run.weights:
+        return False
+    for per_split in run.layers.values():
+        if set(per_split) != set(SPLITS) or any(
+                a.ndim != 3 or a.shape[:2] != (E + 1, n) or a.dtype != np.float32 for a in per_split.values()):
+            return False
+    return run.softmax["train"].shape[2] == K
+
+
 def load_run(config: Mapping[str, Any]) -> TrainingRun | None:
-    """The cached run for ``config``, or ``None`` if there is none (or it was written for another config)."""
+    """The cached run for ``config``, or ``None`` if there is none, it was written for another config,
+    or it is malformed (unreadable, an array missing or of the wrong shape)."""
     arrays = load_npz(run_path(config))
     if arrays is None:
         return None
-    stored = json.loads(str(arrays.get("config", "null")))
-    if stored != json.loads(json.dumps(dict(config), sort_keys=True)):
+    try:
+        stored = json.loads(str(arrays.get("config", "null")))
+        if stored != json.loads(json.dumps(dict(config), sort_keys=True)):
+            return None
+        run = TrainingRun.from_arrays(arrays)
+    except (KeyError, ValueError, TypeError, IndexError):
         return None
-    return TrainingRun.from_arrays(arrays)
+    return run if _shapes_ok(run, stored) else None
 
 
-def save_run(run: TrainingRun) -> Path:
-    """Write ``run`` to its cache file atomically and return the path."""
-    return save_npz(run_path(run.config), **run.to_arrays())
+def save_run(run: TrainingRun) -> Path | None:
+    """Write ``run`` to its cache file atomically and return the path; ``None`` (and a
+    :class:`~tourlib.store.CacheWriteWarning`) if it could not be written."""
+    return try_save_npz(run_path(run.config), what=f"the {run.config['dataset']} training run", **run.to_arrays())

@@ -23,12 +23,42 @@ import torch.nn.functional as F
 
 from .models import LayeredNet
 
-__all__ = ["default_device", "make_optimizer", "epoch_order", "train_epoch", "reproducible"]
+__all__ = ["default_device", "check_device", "make_optimizer", "epoch_order", "train_epoch", "reproducible"]
 
 
 def default_device() -> str:
     """``"cuda"`` when a GPU is available, else ``"cpu"``."""
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def check_device(device) -> torch.device:
+    """``device`` (a name like ``"cpu"``, ``"cuda:0"``, or a ``torch.device``) if this PyTorch can use it;
+    ``None`` gives :func:`default_device`.
+
+    Raises
+    ------
+    ValueError
+        For a name PyTorch does not know, or a CUDA / MPS device this installation or
+        machine does not have (instead of PyTorch's ``AssertionError`` deep inside).
+    """
+    if device is None:
+        return torch.device(default_device())
+    if not isinstance(device, (str, torch.device)):
+        raise ValueError(f"device must be a str such as 'cpu' or 'cuda', or a torch.device; got {device!r}")
+    try:
+        dev = torch.device(device)
+    except RuntimeError as exc:
+        raise ValueError(f"unknown device {device!r} ({exc}); use 'cpu' or 'cuda'") from exc
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            why = ("this PyTorch was built without CUDA" if torch.version.cuda is None
+                   else "no CUDA GPU is visible")
+            raise ValueError(f"device={device!r} but {why}; use device='cpu' (or leave device=None)")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(f"device={device!r} but only {torch.cuda.device_count()} CUDA device(s) exist")
+    if dev.type == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise ValueError(f"device={device!r} but MPS is not available here; use device='cpu'")
+    return dev
 
 
 def make_optimizer(model: LayeredNet, lr: float, momentum: float) -> torch.optim.SGD:

@@ -15,6 +15,7 @@ A GIF stores frame durations in hundredths of a second, so ``fps`` is played bac
 
 from __future__ import annotations
 
+import numbers
 import os
 from pathlib import Path
 from typing import Any, Sequence
@@ -105,9 +106,12 @@ def export_gif(
 
     Returns the path. The GIF loops forever; see the module doc for its frame timing.
     """
-    if not (np.isfinite(seconds) and seconds > 0):
+    for name, value in (("seconds", seconds), ("fps", fps), ("start", start), ("epoch", epoch)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}; e.g. {name}=5.0 (not a string)")
+    if not seconds > 0:
         raise ValueError(f"seconds must be > 0, got {seconds}")
-    if not (np.isfinite(fps) and 0 < fps <= 100):
+    if not 0 < fps <= 100:
         raise ValueError(f"fps must be in (0, 100], got {fps}")
     n_frames = max(1, int(round(seconds * fps)))
     if n_frames > 2000:
