@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 import torch
 
+from featvis_tiny import one_thread  # noqa: F401 (fixture)
+
 from tourlib.featvis import param
 
 

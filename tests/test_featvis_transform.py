@@ -3,6 +3,8 @@
 import pytest
 import torch
 
+from featvis_tiny import one_thread  # noqa: F401 (fixture)
+
 from tourlib.featvis import transform as T
 
 
