@@ -62,6 +62,15 @@ def test_parameterisations_give_valid_batched_images_and_gradients():
     assert torch.equal(a, b) and not torch.equal(a, c)
 
 
+def test_shared_param_shares_one_spectrum():
+    (p, q), to_images = param.shared_param(8, batch=3, decorrelate=False, sd=0.5)
+    x = to_images()
+    assert x.shape == (3, 3, 8, 8) and q.shape[0] == 1
+    assert not torch.equal(x[0], x[1])
+    x[0].sum().backward()
+    assert q.grad.abs().sum() > 0 and p.grad[0].abs().sum() > 0 and p.grad[1:].abs().sum() == 0
+
+
 def test_colour_sqrt_whitens_synthetic_colours():
     rng = np.random.default_rng(0)
     mix = np.array([[0.2, 0.1, 0.05], [0.0, 0.15, 0.1], [0.0, 0.0, 0.05]])

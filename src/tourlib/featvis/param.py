@@ -36,7 +36,7 @@ from ..store import cache_dir, config_hash, load_npz, save_npz
 __all__ = [
     "fft_frequencies", "spectrum_scale", "fourier_to_spatial", "spatial_to_fourier",
     "color_covariance", "color_sqrt", "dataset_color_sqrt", "decorrelate_colors",
-    "pixel_param", "fourier_param", "image_param", "linear_part",
+    "pixel_param", "fourier_param", "image_param", "shared_param", "linear_part",
 ]
 
 ImageFn = Callable[[], torch.Tensor]
@@ -215,6 +215,29 @@ def image_param(h: int, w: int | None = None, *, batch: int = 1, fft: bool = Tru
     if fft:
         return fourier_param(h, w, batch=batch, sd=sd, decay=decay, seed=seed, decorrelate=decorrelate)
     return pixel_param(h, w, batch=batch, sd=sd, seed=seed, decorrelate=decorrelate)
+
+
+def shared_param(h: int, w: int | None = None, *, batch: int = 2, sd: float = 0.01, decay: float = 1.0,
+                 seed: int = 0, decorrelate=True) -> tuple[list[torch.Tensor], ImageFn]:
+    """Fourier images that share a part: ``image_i = sigmoid(irfft2(scale · (P_i + P_shared)) [@ S])``.
+
+    For interpolations (the article's "separate and shared parameterisations"):
+    the shared spectrum ``P_shared`` (one for the batch) makes it easy for the
+    images to line up, the separate ``P_i`` lets each differ. Parameters
+    ``[P (N×3×H×(W//2+1)×2), P_shared (1×…)]``, each ``~ N(0, sd²)``.
+    """
+    w = h if w is None else w
+    _check_size(h, w, batch)
+    gen = _generator(seed)
+    p = (torch.randn(batch, 3, h, w // 2 + 1, 2, generator=gen) * sd).requires_grad_(True)
+    q = (torch.randn(1, 3, h, w // 2 + 1, 2, generator=gen) * sd).requires_grad_(True)
+    scale = torch.as_tensor(spectrum_scale(h, w, decay))
+    color = _color_matrix(decorrelate)
+
+    def to_images() -> torch.Tensor:
+        return _to_valid(fourier_to_spatial(scale * torch.view_as_complex(p + q), h, w), color)
+
+    return [p, q], to_images
 
 
 def linear_part(kind: str, h: int, w: int, *, decay: float = 1.0, decorrelate=False) -> Callable[[torch.Tensor], torch.Tensor]:
