@@ -39,15 +39,19 @@ PRINT_CSS = ROOT / "book" / "_static" / "print.css"
 #: Wait until every figure on the page is drawn, then stop each tour at time ``t`` and draw it.
 STOP_FIGURES_JS = """async (t) => {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const lib = (name) => window[name] || (window.tourlib && window.tourlib[name]) || null;
+  const tourList = () => ((lib('TourFigure') || {}).instances || []);
   const items = document.querySelectorAll('script.tourlib-bokeh-item').length;
-  for (let i = 0; i < 600; i++) {                       // up to 60 s for the figures to lay out
-    const tours = (window.TourFigure && window.TourFigure.instances) || [];
-    const laidOut = document.querySelectorAll('.tourlib-figure canvas').length;
-    if ((items === 0 || laidOut > 0) && tours.every((I) => I.ready)) break;
+  let steady = 0, last = -1;
+  for (let i = 0; i < 600 && steady < 8; i++) {        // up to 60 s for the figures to lay out
+    const tours = tourList();
+    const laidOut = items === 0 || document.querySelectorAll('.tourlib-figure canvas').length > 0;
+    const ready = laidOut && tours.every((I) => I.ready);
+    steady = ready && tours.length === last ? steady + 1 : 0;
+    last = tours.length;
     await sleep(100);
   }
-  await sleep(500);
-  const tours = (window.TourFigure && window.TourFigure.instances) || [];
+  const tours = tourList();
   for (const I of tours) {
     try {
       if (typeof I.pause === 'function') I.pause();
@@ -55,7 +59,7 @@ STOP_FIGURES_JS = """async (t) => {
       if (typeof I.render === 'function') I.render();
     } catch (e) { console.warn('book_pdf: could not stop a figure', e); }
   }
-  const polytopes = Object.values((window.TourPolytope && window.TourPolytope.instances) || {});
+  const polytopes = Object.values((lib('TourPolytope') || {}).instances || {});
   for (const P of polytopes) P.playing = false;
   await sleep(300);
   return {items, tours: tours.length, polytopes: polytopes.length};
@@ -144,7 +148,7 @@ def render_pages(html_dir: Path, pages: list[str], workdir: Path, *, frame: floa
                 page.pdf(path=str(pdf), width=width, height=height, print_background=True,
                          scale=_scale(width), margin={k: MARGIN for k in ("top", "bottom", "left", "right")})
                 context.close()
-                log(f"book_pdf: {name}.html: {title!r}, {counts['tours']} tour figure(s)"
+                log(f"book_pdf: {name}.html: {title!r}, {counts['tours']} tour figure(s) stopped at t = {frame:g}"
                     + (f", blocked {len(blocked)} outside request(s)" if blocked else ""))
                 out.append((title, pdf))
         finally:
