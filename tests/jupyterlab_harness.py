@@ -90,8 +90,10 @@ def run_cell(page, k, marker=None):
     page.keyboard.press("Escape")
     page.keyboard.press("Shift+Enter")
     if marker:
-        page.wait_for_function(f"document.body.innerText.includes({json.dumps(marker)})", timeout=60_000)
-        return page.locator(".jp-Notebook .jp-Cell").nth(k).locator(".jp-OutputArea").inner_text()
+        # in the cell's output (its source usually prints the marker, so the page text has it at once)
+        cell = page.locator(".jp-Notebook .jp-Cell").nth(k)
+        cell.locator(".jp-OutputArea-output", has_text=marker).first.wait_for(timeout=120_000)
+        return cell.locator(".jp-OutputArea").inner_text()
     return None
 
 
