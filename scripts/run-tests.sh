@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run the test suite: library tests, JS-vs-Python tests (Node), and the browser tests, which
 # build the book (reusing the execution cache) and open every page in headless Chromium.
-source "$(dirname "$0")/env.sh"
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
 need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)

@@ -16,6 +16,12 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
+#: The book's live settings, as scripts/lab.sh applies them: a jupyter_server config (no-op save
+#: of unedited chapters) on JUPYTER_CONFIG_PATH, and JupyterLab settings overrides (open .md as
+#: a notebook) as the app settings folder.
+LAB_CONFIG = REPO / "scripts" / "lab"
+
 
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
@@ -25,35 +31,48 @@ def free_port() -> int:
 
 
 @contextmanager
-def start_lab(tmp_path: Path, cells: list[str]):
-    """Write ``cells`` as ``live.ipynb`` in ``tmp_path``, start JupyterLab there, yield its URL."""
+def start_lab(tmp_path: Path, cells: list[str] | None = None, *, book_settings: bool = False):
+    """Write ``cells`` as ``live.ipynb`` in ``tmp_path``, start JupyterLab there, yield its URL.
+
+    With ``book_settings``, the server runs with the book's live settings (:data:`LAB_CONFIG`),
+    as ``scripts/lab.sh`` starts it; its log is ``tmp_path / "lab.log"``.
+    """
     import nbformat
 
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    nbformat.write(nb, tmp_path / "live.ipynb")
+    if cells is not None:
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+        nbformat.write(nb, tmp_path / "live.ipynb")
     port = free_port()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    extra = []
+    if book_settings:
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(LAB_CONFIG), os.environ.get("JUPYTER_CONFIG_PATH")]))
+        extra = [f"--LabApp.app_settings_dir={LAB_CONFIG / 'settings'}"]
+    log = open(tmp_path / "lab.log", "w") if book_settings else subprocess.DEVNULL
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser", "--ip=127.0.0.1",
          f"--port={port}", "--ServerApp.token=", "--ServerApp.password=",
          "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={tmp_path}",
          "--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path,
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", *extra],
+        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
+        deadline = time.monotonic() + 240  # a busy 2-core machine can take minutes
+        while True:
             try:
-                urllib.request.urlopen(url + "/api", timeout=1)
+                urllib.request.urlopen(url + "/api", timeout=2)
                 break
             except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError(f"jupyter lab exited with code {server.returncode}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError("jupyter lab did not start within 240 s")
                 time.sleep(0.5)
-        else:
-            raise RuntimeError("jupyter lab did not start within 60 s")
         yield url
     finally:
         server.terminate()
@@ -61,6 +80,8 @@ def start_lab(tmp_path: Path, cells: list[str]):
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+        if log is not subprocess.DEVNULL:
+            log.close()
 
 
 def run_cell(page, k, marker=None):
@@ -69,21 +90,26 @@ def run_cell(page, k, marker=None):
     page.keyboard.press("Escape")
     page.keyboard.press("Shift+Enter")
     if marker:
-        page.wait_for_function(f"document.body.innerText.includes({json.dumps(marker)})", timeout=60_000)
-        return page.locator(".jp-Notebook .jp-Cell").nth(k).locator(".jp-OutputArea").inner_text()
+        # in the cell's output (its source usually prints the marker, so the page text has it at once)
+        cell = page.locator(".jp-Notebook .jp-Cell").nth(k)
+        cell.locator(".jp-OutputArea-output", has_text=marker).first.wait_for(timeout=120_000)
+        return cell.locator(".jp-OutputArea").inner_text()
     return None
 
 
 
 
-def open_notebook(browser, lab_url: str):
-    """Open ``live.ipynb`` of a running lab (outside hosts blocked) and wait for an idle kernel.
+def open_notebook(browser, lab_url: str, path: str = "live.ipynb"):
+    """Open the notebook ``path`` of a running lab (outside hosts blocked) and wait for an idle kernel.
 
     Returns ``(context, page, log)`` as :func:`browser.open_page` does.
     """
     from browser import open_page
 
-    context, page, log = open_page(browser, lab_url + "/lab/tree/live.ipynb", lab_url, viewport=(1300, 1000))
+    context, page, log = open_page(browser, "about:blank", lab_url, viewport=(1300, 1000))
+    # JupyterLab's first load is ~10 MB of JavaScript: allow for a busy 2-core machine
+    page.set_default_navigation_timeout(120_000)
+    page.goto(f"{lab_url}/lab/tree/{path}", wait_until="load")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
     page.wait_for_function("document.body.innerText.includes('Idle')", timeout=120_000)
     return context, page, log

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import sys
 import tomllib
 
 import yaml
@@ -14,21 +17,50 @@ def _normalise(req: str) -> tuple[str, str]:
     return r.name.lower().replace("_", "-"), str(r.specifier)
 
 
-def test_environment_yml_pip_section_matches_pyproject(repo_root):
+def _environment_yml_module(repo_root):
+    import runpy
+
+    return runpy.run_path(str(repo_root / "scripts" / "environment_yml.py"))
+
+
+def test_environment_yml_pins_pyproject_requirements_at_the_tested_versions(repo_root):
+    """Binder installs what the tests ran with: pyproject's requirements, at constraints.txt's versions."""
     project = tomllib.loads((repo_root / "pyproject.toml").read_text())["project"]
     wanted = project["dependencies"] + project["optional-dependencies"]["book"] + project["optional-dependencies"]["live"]
+    pins = {_normalise(line)[0]: line.split("==")[1]
+            for line in (repo_root / "constraints.txt").read_text().splitlines() if line and not line.startswith("#")}
     env = yaml.safe_load((repo_root / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
-    assert "-e ." in pip_section or "." in pip_section, "environment.yml must install this package"
-    pip_reqs = {_normalise(r) for r in pip_section if not r.startswith(("-e", "."))}
-    # torch comes from conda-forge (CPU build) in environment.yml, at the version pyproject pins.
+    assert "-e ." in pip_section, "environment.yml must install this package"
+    assert "-c constraints.txt" in pip_section, "pip must also be held to constraints.txt for indirect requirements"
+    pip_reqs = [Requirement(r) for r in pip_section if not r.startswith("-")]
+    for r in pip_reqs:
+        name = _normalise(str(r))[0]
+        assert str(r.specifier) == f"=={pins.get(name)}", f"environment.yml has {r}, constraints.txt pins {name}=={pins.get(name)}"
+    # the same packages as pyproject (torch comes from conda-forge, as its CPU-only build)
     torch_pin = next(r for r in wanted if Requirement(r).name == "torch")
-    py_reqs = {_normalise(r) for r in wanted if Requirement(r).name != "torch"}
-    assert pip_reqs == py_reqs, f"only in environment.yml: {pip_reqs - py_reqs}; only in pyproject: {py_reqs - pip_reqs}"
+    py_names = {_normalise(r)[0] for r in wanted if Requirement(r).name != "torch"}
+    assert {_normalise(str(r))[0] for r in pip_reqs} == py_names
+    for r in wanted:
+        req = Requirement(r)
+        assert req.specifier.contains(pins[_normalise(r)[0]]), f"constraints.txt's {req.name} is outside pyproject's {r}"
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     version = str(Requirement(torch_pin).specifier).lstrip("=")
     assert f"pytorch-cpu={version}" in conda, f"environment.yml must pin pytorch-cpu={version} (CPU-only, as pyproject)"
-    assert "conda-forge" in env["channels"]
+    assert "python=3.11" in conda and "conda-forge" in env["channels"]
+
+
+def test_environment_yml_is_what_its_generator_writes(repo_root):
+    text = _environment_yml_module(repo_root)["render"](repo_root)
+    assert (repo_root / "environment.yml").read_text() == text, "run: python scripts/environment_yml.py"
+
+
+def test_every_installed_requirement_is_pinned_in_constraints(repo_root):
+    project = tomllib.loads((repo_root / "pyproject.toml").read_text())["project"]
+    reqs = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    lock = {_normalise(line)[0] for line in (repo_root / "constraints.txt").read_text().splitlines() if line}
+    missing = [r for r in reqs if _normalise(r)[0] not in lock]
+    assert missing == [], f"pin these in constraints.txt: {missing}"
 
 
 def test_torch_and_jupyter_book_are_pinned(repo_root):
@@ -43,7 +75,9 @@ def test_torch_and_jupyter_book_are_pinned(repo_root):
 def test_ci_runs_the_readme_test_command(repo_root):
     readme = (repo_root / "README.md").read_text()
     commands = re.findall(r"```bash\n(bash scripts/[\w-]+\.sh)", readme)
-    assert commands == ["bash scripts/build-book.sh", "bash scripts/run-tests.sh"], commands
+    assert commands[:2] == ["bash scripts/build-book.sh", "bash scripts/run-tests.sh"], commands
+    for command in commands:
+        assert (repo_root / command.split()[1]).exists(), f"README names {command}, which does not exist"
     ci = (repo_root / ".ci" / "run").read_text()
     assert "bash scripts/run-tests.sh" in ci
 
@@ -70,3 +104,79 @@ def test_every_chapter_is_a_myst_notebook_in_the_toc(repo_root):
         text = chapter.read_text()
         if "```{code-cell}" in text:
             assert "kernelspec:" in text and "format_name: myst" in text, f"{chapter.name} lacks MyST notebook front matter"
+
+
+def _fake_checkout(repo_root, tmp_path):
+    """A copy of the set-up files with a .venv whose requirements stamp is current (nothing to install)."""
+    import hashlib
+    import shutil
+
+    root = tmp_path / "checkout"
+    (root / "scripts").mkdir(parents=True)
+    for name in ("pyproject.toml", "constraints.txt", "postBuild"):
+        shutil.copy(repo_root / name, root / name)
+    shutil.copy(repo_root / "scripts" / "env.sh", root / "scripts" / "env.sh")
+    shutil.copytree(repo_root / "scripts" / "lab", root / "scripts" / "lab")
+    venv_bin = root / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "python").symlink_to(sys.executable)
+    digest = hashlib.sha256((root / "pyproject.toml").read_bytes() + (root / "constraints.txt").read_bytes())
+    (root / ".venv" / ".tourbook-requirements").write_text(digest.hexdigest() + "\n")
+    return root
+
+
+def _bash(script, cwd, env=None):
+    import subprocess
+
+    return subprocess.run(["bash", "-c", script], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+
+
+def test_sourcing_env_sh_keeps_the_users_shell_options_and_directory(repo_root, tmp_path):
+    root = _fake_checkout(repo_root, tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = _bash(f"source {root}/scripts/env.sh; echo rc=$?; echo opts=$-; set -o | grep -E '^(errexit|nounset|pipefail)'; "
+              "pwd; echo PATH=$PATH", cwd=elsewhere, env={"TOURBOOK_DATA": "/data"})
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "rc=0" in out
+    assert "e" not in out.split("opts=")[1].split()[0] and "u" not in out.split("opts=")[1].split()[0]
+    assert re.search(r"errexit\s+off", out) and re.search(r"nounset\s+off", out) and re.search(r"pipefail\s+off", out)
+    assert str(elsewhere) in out.splitlines(), "sourcing env.sh must not change directory"
+    assert f"PATH={root}/.venv/bin:" in out
+
+
+def test_a_failing_env_sh_returns_an_error_instead_of_closing_the_shell(repo_root, tmp_path):
+    root = _fake_checkout(repo_root, tmp_path)
+    import shutil
+
+    shutil.rmtree(root / ".venv")
+    r = _bash(f"PYTHON=/nonexistent/python3.11 source {root}/scripts/env.sh; echo still here rc=$?", cwd=tmp_path)
+    assert "still here rc=1" in r.stdout, (r.stdout, r.stderr)
+    assert "needs Python 3.11" in r.stderr
+
+
+def test_postbuild_installs_the_notebook_settings_without_conda(repo_root, tmp_path):
+    root = _fake_checkout(repo_root, tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("CONDA_PREFIX", "NB_PYTHON_PREFIX", "VIRTUAL_ENV")}
+    import subprocess
+
+    for extra, prefix in (({"NB_PYTHON_PREFIX": str(tmp_path / "binder")}, tmp_path / "binder"), ({}, root / ".venv")):
+        r = subprocess.run(["bash", str(root / "postBuild")], cwd=tmp_path, capture_output=True, text=True,
+                           env={**env, **extra})
+        assert r.returncode == 0, r.stderr
+        overrides = json.loads((prefix / "share/jupyter/lab/settings/overrides.json").read_text())
+        viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+        assert viewers["markdown"] == "Jupytext Notebook"
+        assert (prefix / "etc/jupyter/jupyter_server_config.py").read_text() == \
+            (repo_root / "scripts/lab/jupyter_server_config.py").read_text()
+
+
+def test_lab_script_applies_the_same_settings_as_postbuild(repo_root):
+    lab = (repo_root / "scripts" / "lab.sh").read_text()
+    post = (repo_root / "postBuild").read_text()
+    for path in ("scripts/lab/settings/overrides.json", "scripts/lab/jupyter_server_config.py"):
+        assert path in post
+    assert "scripts/lab${JUPYTER_CONFIG_PATH" in lab and "scripts/lab/settings" in lab
+    assert "source scripts/env.sh" in lab and "exec jupyter lab" in lab

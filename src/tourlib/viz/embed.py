@@ -104,20 +104,43 @@ class FigureOutput:
         return {"text/plain": ""}
 
 
-_LIVE_LOADED = False
+#: The front-end session (page) the figure JavaScript was last sent to; None: never sent.
+_LIVE_LOADED_FOR: str | None = None
+
+
+def _frontend_session() -> str:
+    """An id of the page that sent the running cell: the ``session`` of its Jupyter message header.
+
+    JupyterLab gives every page load a new kernel connection with a new client session id, so a
+    browser reload shows up here as a new id (outside a kernel: ``"-"``, one page for ever).
+    """
+    try:
+        from IPython import get_ipython
+
+        parent = get_ipython().get_parent() or {}
+    except Exception:  # not in IPython, or a shell without message parents
+        return "-"
+    header = parent.get("header", parent) if isinstance(parent, dict) else {}
+    return str(header.get("session") or "-")
 
 
 def load_live() -> None:
-    """Load BokehJS and tourlib's figure scripts into a live notebook page, once per kernel."""
-    global _LIVE_LOADED
-    if _LIVE_LOADED:
+    """Load BokehJS and tourlib's figure scripts into a live notebook page, once per page load.
+
+    A browser reload empties the page but keeps the kernel, so "once per kernel" is not enough:
+    the scripts are sent again whenever the running cell comes from a page (a front-end session)
+    they were not sent to. Loading them twice is safe (each script keeps what is already running).
+    """
+    global _LIVE_LOADED_FOR
+    session = _frontend_session()
+    if _LIVE_LOADED_FOR == session:
         return
     from bokeh.io import output_notebook
     from IPython.display import Javascript, display
 
     output_notebook(INLINE, hide_banner=True)
     display(Javascript("\n".join(p.read_text() for p in js_files() if p.name not in _JS_LAST)))
-    _LIVE_LOADED = True
+    _LIVE_LOADED_FOR = session
 
 
 def _show_live(model: Model) -> None:

@@ -1,0 +1,135 @@
+"""The chapters as live notebooks, in a real JupyterLab started with the book's live settings
+(``scripts/lab/``, what ``scripts/lab.sh`` and Binder's ``postBuild`` apply).
+
+* ``book/*.md`` opens as a notebook by default (jupytext), its MyST prose rendered (jupyterlab-myst):
+  admonitions are boxes, roles are not shown raw, exercise solutions are folded.
+* Saving a chapter without edits leaves its file byte-identical; a real edit is saved.
+
+The browser tests work on a copy of ``book/`` in a temporary folder, never on the sources.
+"""
+
+from __future__ import annotations
+
+import runpy
+import shutil
+from pathlib import Path
+
+import jupytext
+import pytest
+from jupyterlab_harness import LAB_CONFIG, open_notebook, start_lab
+
+REPO = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted(p for p in (REPO / "book").glob("*.md") if "```{code-cell}" in p.read_text())
+RAW_MYST = ["{glue:text}", "{cite}", "{admonition}", ":class:", "```{"]
+
+
+def _cells_unchanged():
+    ns = runpy.run_path(str(LAB_CONFIG / "jupyter_server_config.py"),
+                        init_globals={"get_config": lambda: __import__("traitlets.config", fromlist=["Config"]).Config()})
+    return ns["cells_unchanged"]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_an_unedited_chapter_counts_as_unchanged_and_an_edit_does_not(chapter):
+    cells_unchanged = _cells_unchanged()
+    text = chapter.read_text(encoding="utf-8")
+    nb = jupytext.reads(text, fmt="md")
+    assert cells_unchanged(text, chapter.name, nb)
+    nb.cells[-1].source += "\n# a student's line"
+    assert not cells_unchanged(text, chapter.name, nb)
+
+
+@pytest.fixture
+def book_lab(tmp_path):
+    shutil.copytree(REPO / "book", tmp_path / "book")
+    with start_lab(tmp_path, book_settings=True) as url:
+        yield url, tmp_path
+
+
+def _rendered_text(page) -> str:
+    """The text of the rendered MyST (the cells' hidden editors hold the raw source)."""
+    return page.evaluate("[...document.querySelectorAll('.jp-Notebook .jp-MarkdownCell .myst')]"
+                         ".map(m => m.textContent).join('\\n')")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_chapter_opens_as_a_notebook_with_rendered_myst_and_folded_solutions(book_lab, browser, artifacts_dir):
+    url, root = book_lab
+    context, page, log = open_notebook(browser, url, "book/adversarial.md")
+    try:
+        assert page.locator(".jp-NotebookPanel").count() == 1, "a .md chapter must open as a notebook"
+        page.wait_for_function("document.querySelectorAll('.jp-Notebook .jp-MarkdownCell .myst').length > 5",
+                               timeout=60_000)
+        text = _rendered_text(page)
+        for raw in RAW_MYST:
+            assert raw not in text, f"MyST shown raw in JupyterLab: {raw!r}"
+        assert "Learning goals" in text and "Exercise 1" in text
+        # admonitions are boxes; solutions are folded dropdowns
+        assert page.locator(".jp-Notebook .myst aside.myst-admonition").count() >= 4
+        solutions = page.evaluate("[...document.querySelectorAll('.jp-Notebook .myst details.dropdown')]"
+                                  ".map(d => [d.querySelector('summary').textContent.trim(), d.open])")
+        assert len(solutions) >= 4 and all(title == "Solution" and not is_open for title, is_open in solutions), solutions
+        page.evaluate("document.querySelector('.jp-Notebook .myst details.dropdown').scrollIntoView()")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(artifacts_dir / "chapter_in_jupyterlab.png"))
+    finally:
+        context.close()
+    assert log.errors == [], log.errors
+    assert log.blocked == [], f"outside requests: {log.blocked[:5]}"
+
+
+def _save(page):
+    """Ctrl+S in the notebook; returns once the server has answered the save."""
+    page.keyboard.press("Escape")
+    with page.expect_response(lambda r: r.request.method == "PUT" and "/api/contents/book/" in r.url,
+                              timeout=60_000) as saved:
+        page.keyboard.press("Control+s")
+    assert saved.value.ok, saved.value.status
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_saving_a_chapter_without_edits_leaves_it_unchanged_and_an_edit_is_saved(book_lab, browser):
+    """The issue's case: open book/softmax.md (the kernel starts and JupyterLab marks it modified), save."""
+    url, root = book_lab
+    chapter = REPO / "book" / "softmax.md"
+    context, page, log = open_notebook(browser, url, f"book/{chapter.name}")
+    try:
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        _save(page)
+        assert (root / "book" / chapter.name).read_bytes() == chapter.read_bytes(), "saving rewrote the chapter"
+        assert "book/softmax.md has no edits" in (root / "lab.log").read_text()
+        # a real edit is saved: a new cell above the first one
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("a")
+        page.keyboard.press("Enter")
+        page.keyboard.type("print('a student was here')")
+        _save(page)
+    finally:
+        context.close()
+    assert "print('a student was here')" in (root / "book" / chapter.name).read_text()
+    assert log.errors == [], log.errors
+
+
+@pytest.mark.slow
+def test_every_chapter_saved_back_unedited_through_the_server_is_unchanged(book_lab):
+    """What JupyterLab sends on a save (the notebook it read, plus its kernel's language_info), for
+    every chapter, through the running server's contents API."""
+    import json
+    import urllib.request
+
+    url, root = book_lab
+    for chapter in CHAPTERS:
+        api = f"{url}/api/contents/book/{chapter.name}"
+        with urllib.request.urlopen(api + "?type=notebook&content=1") as r:
+            model = json.load(r)
+        nb = model["content"]
+        assert model["type"] == "notebook" and len(nb["cells"]) > 3
+        nb["metadata"]["language_info"] = {"name": "python", "version": "3.11", "pygments_lexer": "ipython3"}
+        body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
+        req = urllib.request.Request(api, data=body, method="PUT", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req) as r:
+            assert r.status == 200
+        assert (root / "book" / chapter.name).read_bytes() == chapter.read_bytes(), f"saving rewrote {chapter.name}"
