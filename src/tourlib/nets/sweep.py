@@ -363,7 +363,7 @@ def learns_every_class(run, *, learnt_level: float = 0.5, images: np.ndarray | N
     if images is None:
         from ..data import load_dataset
 
-        images = load_dataset(run.config["dataset"], "test")[0][run.indices["test"]]
+        images = load_dataset(run.config["dataset"], "test").images[run.indices["test"]]
     a = pre_logits(run.model(), images)
     relu = bool(run.config.get("logit_relu", False))
     if relu and dead_classes(alive_fraction(a)).any():
