@@ -31,7 +31,7 @@ from .grand_tour import GrandTour
 from .manipulate import centroid_landing, drag_axis, drag_centroid, drag_group, group_centroid
 from .orthonormal import gram_schmidt_rows, orthogonality_error
 from .paths import path_from_params
-from .paths.guided import GuidedPath, guided_tour, index_along, lda_index
+from .paths.guided import GuidedPath, guided_tour, index_along, lda_index, top_axes
 from .paths.planned import PlannedPath
 from .rng import Mulberry32
 
@@ -41,6 +41,7 @@ __all__ = [
     "guided_tour",
     "lda_index",
     "index_along",
+    "top_axes",
     "path_from_params",
     "drag_group",
     "group_centroid",

@@ -210,3 +210,12 @@ def index_along(path, X, labels, times, index="lda") -> np.ndarray:
     fn = INDICES.get(index) if isinstance(index, str) else index
     X = np.asarray(X, dtype=np.float64)
     return np.array([fn(X @ path.screen_basis(float(t)), labels) for t in times])
+
+
+def top_axes(F, k: int = 2) -> list[int]:
+    """The ``k`` data axes that contribute most to the screen of frame ``F`` (d×2): the largest row
+    norms ``‖F[i, :]‖`` (row i is where data axis i lands on the screen), in decreasing order."""
+    F = np.asarray(F, dtype=np.float64)
+    if F.ndim != 2 or F.shape[1] != 2:
+        raise ValueError(f"F must be a d×2 frame; got shape {F.shape}.")
+    return [int(i) for i in np.argsort(-np.linalg.norm(F, axis=1), kind="stable")[:k]]
