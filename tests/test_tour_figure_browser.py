@@ -2,7 +2,7 @@
 
 Each test builds a small figure, saves it as a standalone page (no outside requests: every
 non-file request is blocked and would fail the test), drives it with the mouse or its widgets, and compares what the page
-shows (``window.TourFigure.instances[0]``) with ``tourlib.tour`` and ``tourlib.viz.raster``.
+shows (``tourlib.TourFigure.instances[0]``) with ``tourlib.tour`` and ``tourlib.viz.raster``.
 Screenshots go to ``test-artifacts/`` (gitignored).
 """
 

@@ -4,7 +4,7 @@
 ``ω τ`` is rounded: beyond ``MAX_ANGLE`` = 2⁵⁰ rad (≈ 1.1·10¹⁵) one ulp of it exceeds 0.1 rad, and
 beyond ~1.8·10³⁰⁸ it overflows to inf, whose ``fmod`` is NaN. Rather than return such views, the
 tour refuses: :func:`plane_angles` raises a ValueError that names the cause and the fix
-(``rebase`` the tour, or a smaller time or speed). ``viz/js/path_angles`` in ``engine_linalg.js``
+(``rebase`` the tour, or a smaller time or speed). ``planeAngle`` in ``viz/js/engine_linalg.js``
 applies the same bound.
 """
 from __future__ import annotations
