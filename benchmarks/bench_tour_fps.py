@@ -5,7 +5,7 @@ builds ``tour_figure(X, labels)``, saves it as a standalone page, opens it in he
 (no GPU; every outside request blocked) and measures, in the same page:
 
 * **figure**: the figure's own animation loop (``TourFigure`` instance ``play()``): each frame
-  advances the tour, projects all points (``TourEngine.projectInto``), rasterises them into the
+  advances the tour, projects all points (``tourlib.linalg.projectInto``), rasterises them into the
   ``image_rgba`` glyph's pixels and repaints the Bokeh plot (axis handles included). Frames are
   counted by the figure itself (``frameCount``: one per painted frame).
 * **raw**: a minimal ``requestAnimationFrame`` loop over the same decoded points and the same tour:
@@ -41,7 +41,7 @@ SLICE_S = 1.5
 #: The figure's real loop: play for `seconds`, count the frames it painted.
 FIGURE_SLICE = """
 async (seconds) => {
-  const I = TourFigure.instances[0];
+  const I = tourlib.TourFigure.instances[0];
   I.play();
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const f0 = I.frameCount, t0 = performance.now();
@@ -55,7 +55,7 @@ async (seconds) => {
 #: The baseline: project + rasterise + putImageData, nothing else.
 RAW_SLICE = """
 async (seconds) => {
-  const I = TourFigure.instances[0], P = I.panels[0];
+  const I = tourlib.TourFigure.instances[0], P = I.panels[0];
   const W = P.W, H = P.H, n = P.n, d = P.d, X = P.step(0), v = P.lastView;
   const kx = W / (v.x1 - v.x0), ky = H / (v.y1 - v.y0);
   const canvas = document.createElement('canvas');
@@ -64,7 +64,7 @@ async (seconds) => {
   document.body.appendChild(canvas);
   const ctx = canvas.getContext('2d'), img = ctx.createImageData(W, H), buf = new Uint32Array(img.data.buffer);
   const colors = I.palette, labels = P.labels, off = I.cfg.fill, k = off.length / 2;
-  const tour = TourEngine.GrandTour.fromParams(I.cfg.tour);
+  const tour = tourlib.paths.GrandTour.fromParams(I.cfg.tour);
   let frames = 0, t = 0;
   const t0 = performance.now();
   await new Promise((resolve) => {
@@ -116,11 +116,11 @@ def measure(n: int, workdir: Path, rounds: int, slice_s: float) -> dict:
         tab.on("pageerror", lambda e: errors.append(str(e)))
         tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         tab.goto(page.as_uri(), timeout=180_000)
-        tab.wait_for_function("window.TourFigure && TourFigure.instances.length > 0 && "
-                              "TourFigure.instances[0].frameCount > 0", timeout=180_000)
-        info = tab.evaluate("""() => { const I = TourFigure.instances[0], P = I.panels[0];
+        tab.wait_for_function("window.tourlib && tourlib.TourFigure && tourlib.TourFigure.instances.length > 0 && "
+                              "tourlib.TourFigure.instances[0].frameCount > 0", timeout=180_000)
+        info = tab.evaluate("""() => { const I = tourlib.TourFigure.instances[0], P = I.panels[0];
             return { W: P.W, H: P.H, dot: I.cfg.dot_size,
-                     direct: !!TourFigure.Bridge.imageCanvas(P.rv, P.W, P.H) &&
+                     direct: !!tourlib.TourFigure.Bridge.imageCanvas(P.rv, P.W, P.H) &&
                              typeof P.pv.repaint === 'function' }; }""")
         tab.evaluate(FIGURE_SLICE, 1.0)  # warm-up (JIT) for both loops
         tab.evaluate(RAW_SLICE, 1.0)

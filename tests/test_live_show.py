@@ -38,13 +38,13 @@ def test_show_renders_every_kind_of_figure_live(lab, browser):
     context, page, log = open_notebook(browser, lab)
     try:
         run_cell(page, 0, "SHOWN")
-        page.wait_for_function("window.TourFigure && TourFigure.instances.length >= 2", timeout=60_000)
-        page.wait_for_function("window.TourPolytope && Object.keys(TourPolytope.instances).length >= 1",
+        page.wait_for_function("window.tourlib && tourlib.TourFigure && tourlib.TourFigure.instances.length >= 2", timeout=60_000)
+        page.wait_for_function("window.tourlib && tourlib.TourPolytope && Object.keys(tourlib.TourPolytope.instances).length >= 1",
                                timeout=60_000)
         page.wait_for_timeout(1500)
-        poly = page.evaluate("Object.values(TourPolytope.instances)[0].t")
+        poly = page.evaluate("Object.values(tourlib.TourPolytope.instances)[0].t")
         assert poly > 0, "the polytope tour is animating"
-        assert page.evaluate("TourFigure.instances.every(I => I.frameCount > 0)")
+        assert page.evaluate("tourlib.TourFigure.instances.every(I => I.frameCount > 0)")
         assert page.evaluate(COUNT_CANVASES) >= 4
         page.screenshot(path="test-artifacts/live_show.png", full_page=True)
     finally:

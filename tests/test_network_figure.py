@@ -67,7 +67,7 @@ def test_epoch_slider_swaps_heatmaps_and_prediction(browser, tmp_path):
     path = save_html(layout, tmp_path / "net.html")
     context, page, log = open_page(browser, path.as_uri(), "file://", viewport=(1000, 700))
     try:
-        page.wait_for_function("window.NetworkFigure && document.querySelector('.bk-Column') !== null")
+        page.wait_for_function("window.tourlib && tourlib.NetworkFigure && document.querySelector('.bk-Column') !== null")
         page.wait_for_timeout(300)
         find = """(key) => { for (const d of Bokeh.documents) for (const m of d.all_models)
                    if (m.data && key in m.data) return m; return null; }"""

@@ -2,7 +2,7 @@
 
 Each test builds a small figure, saves it as a standalone page (no outside requests: every
 non-file request is blocked and would fail the test), drives it with the mouse or its widgets, and compares what the page
-shows (``window.TourFigure.instances[0]``) with ``tourlib.tour`` and ``tourlib.viz.raster``.
+shows (``tourlib.TourFigure.instances[0]``) with ``tourlib.tour`` and ``tourlib.viz.raster``.
 Screenshots go to ``test-artifacts/`` (gitignored).
 """
 
@@ -27,7 +27,7 @@ from browser import open_page
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-INST = "TourFigure.instances[0]"
+INST = "tourlib.TourFigure.instances[0]"
 
 
 def mixture(n=400, d=6, k=4, seed=0, T=None):
@@ -72,7 +72,7 @@ class FigurePage:
 
     def client(self, panel, x, y):
         """Client pixel of data point (x, y) in a panel."""
-        return self.js("([k, x, y]) => TourFigure.instances[0].panels[k].toClient(x, y)", [panel, x, y])
+        return self.js("([k, x, y]) => tourlib.TourFigure.instances[0].panels[k].toClient(x, y)", [panel, x, y])
 
     def handle_client(self, i, panel=0):
         s = self.inst("I.cfg.handle_scale")
@@ -88,7 +88,7 @@ class FigurePage:
         self.settle()
 
     def units_per_pixel(self, panel=0):
-        return self.js("(k) => TourFigure.instances[0].panels[k].unitsPerPixel()", panel)
+        return self.js("(k) => tourlib.TourFigure.instances[0].panels[k].unitsPerPixel()", panel)
 
     def screenshot(self, name):
         ARTIFACTS.mkdir(exist_ok=True)
@@ -109,7 +109,7 @@ def open_figure(browser, tmp_path):
     def _open(layout, name="figure"):
         path = save_html(layout, tmp_path / f"{name}.html")
         context, page, log = open_page(browser, path.as_uri(), "file://", viewport=(1000, 760))
-        page.wait_for_function(f"window.TourFigure && TourFigure.instances.length > 0 && {INST}.frameCount > 0")
+        page.wait_for_function(f"window.tourlib && tourlib.TourFigure && tourlib.TourFigure.instances.length > 0 && {INST}.frameCount > 0")
         fp = FigurePage(page, log)
         opened.append((context, fp))
         return fp
@@ -123,12 +123,12 @@ def open_figure(browser, tmp_path):
 
 @pytest.mark.parametrize("d", [3, 10, 70])
 def test_fast_projection_equals_the_engines(open_figure, d):
-    """tour_project.js (unrolled for d ≤ 64) gives exactly TourEngine.projectInto's numbers."""
+    """tour_project.js (unrolled for d ≤ 64) gives exactly tourlib.linalg.projectInto's numbers."""
     X = np.random.default_rng(d).normal(size=(257, d))
     fp = open_figure(tour_figure(X, autoplay=False), f"project_{d}")
-    same = fp.js("""() => { const P = TourFigure.instances[0].panels[0], B = TourFigure.instances[0].B;
+    same = fp.js("""() => { const P = tourlib.TourFigure.instances[0].panels[0], B = tourlib.TourFigure.instances[0].B;
         const a = new Float32Array(2 * P.n), b = new Float32Array(2 * P.n);
-        TourProject.project(a, P.step(0), P.n, P.d, B); TourEngine.projectInto(b, P.step(0), P.n, P.d, B);
+        tourlib.project.project(a, P.step(0), P.n, P.d, B); tourlib.linalg.projectInto(b, P.step(0), P.n, P.d, B);
         return a.every((v, k) => v === b[k]); }""")
     assert same
 

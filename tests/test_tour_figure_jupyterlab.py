@@ -18,7 +18,7 @@ from jupyterlab_harness import open_notebook, run_cell, start_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-INST = "TourFigure.instances[0]"
+INST = "tourlib.TourFigure.instances[0]"
 
 CELLS = [
     "import numpy as np\nfrom tourlib.viz.live import tour_view\nrng = np.random.default_rng(0)\n"
@@ -39,7 +39,7 @@ def test_view_matrix_syncs_between_page_and_kernel(lab, browser):
     context, page, log = open_notebook(browser, lab)
     try:
         run_cell(page, 0)
-        page.wait_for_function(f"window.TourFigure && TourFigure.instances.length > 0 && {INST}.frameCount > 0",
+        page.wait_for_function(f"window.tourlib && tourlib.TourFigure && tourlib.TourFigure.instances.length > 0 && {INST}.frameCount > 0",
                                timeout=120_000)
         # drag axis handle 2 in the page
         h = page.evaluate(f"""(() => {{ const I = {INST}, P = I.panels[0], s = I.cfg.handle_scale;

@@ -96,7 +96,7 @@ def test_layer_sequence_checks_its_inputs():
 
 # ------------------------------------------------------------------------------ in the browser
 
-INST = "TourFigure.instances[0]"
+INST = "tourlib.TourFigure.instances[0]"
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The JavaScript engine (src/tourlib/viz/js/tour_engine.js) agrees with Python, run in Node.
 
-The test writes its inputs to JSON, runs a small Node driver that ``require``s tour_engine.js, and
-compares every result with tourlib.tour to 1e-9.
+The test writes its inputs to JSON, runs a small Node driver that loads the engine's modules (the
+files of ``js_bundle(ENGINE_MODULES)``, in the order a page loads them, through
+``tests/js/load_engine.js``), and compares every result with tourlib.tour to 1e-9.
 """
 import json
 import shutil
@@ -14,7 +15,14 @@ from scipy.stats import ortho_group
 
 from tourlib.tour import GrandTour, Mulberry32, drag_axis, drag_centroid
 
-ENGINE = Path(__file__).resolve().parents[1] / "src" / "tourlib" / "viz" / "js" / "tour_engine.js"
+from tourlib.viz.embed import js_bundle
+
+LOADER = Path(__file__).resolve().parent / "js" / "load_engine.js"
+ENGINE_MODULES = ["paths", "path_rotation", "path_torus", "path_planned", "path_guided", "engine_manipulate"]
+
+
+def engine_files() -> str:
+    return json.dumps([str(p) for p in js_bundle(ENGINE_MODULES)])
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js (`node`) is not installed; the JS engine cannot be run")
 TOL = 1e-9
@@ -24,7 +32,7 @@ TORUS_CASES = [(2, 1, 1.0), (2, 2**32 - 1, 0.7), (3, 7, 0.5), (3, 12345, 1.0), (
 
 DRIVER = r"""
 const fs = require('fs');
-const TE = require(process.argv[2]);
+const TE = require(process.argv[2])(JSON.parse(process.argv[4]));
 const inp = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
 const arr = (a) => Array.from(a);
 const out = {tours: [], dragAxis: [], dragCentroid: [], errors: {}};
@@ -200,7 +208,7 @@ def js(tmp_path_factory):
                dragAxis=axis, dragCentroid=centroid, project=dict(X=X.ravel().tolist(), n=n, d=d, B=flat(B)))
     (tmp / "in.json").write_text(json.dumps(inp))
     (tmp / "driver.js").write_text(DRIVER)
-    run = subprocess.run([NODE, str(tmp / "driver.js"), str(ENGINE), str(tmp / "in.json")],
+    run = subprocess.run([NODE, str(tmp / "driver.js"), str(LOADER), str(tmp / "in.json"), engine_files()],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     return dict(inp=inp, tours=tours, torus=torus, X=X, B=B, out=json.loads(run.stdout))

@@ -6,8 +6,9 @@ Add ``tourlib.sphinxext`` to the book's Sphinx extensions. It
   kernels inherit the variable, so :func:`tourlib.viz.show` emits a figure as a
   ``<div>`` plus its Bokeh JSON instead of notebook JavaScript;
 * copies BokehJS (from the installed ``bokeh`` package) and tourlib's own
-  ``viz/js/*.js`` into ``_static/tourlib/`` and loads them once, only on the pages
-  that carry a figure;
+  ``viz/js/*.js`` into ``_static/tourlib/``; a page that carries a figure loads BokehJS
+  and only the tourlib modules its figures declare (each figure's ``data-tourlib-js``,
+  see :func:`tourlib.viz.embed.require_js`), with what they require, in that order;
 * serves MathJax and the ipywidgets HTML manager from ``_static/vendor`` (see
   ``scripts/vendor-js.sh``) instead of a CDN;
 * removes the causes of the stock Jupyter Book 1 console errors: the thebe
@@ -25,7 +26,11 @@ import os
 import shutil
 from pathlib import Path
 
-from .viz.embed import STATIC_ENV, bokehjs_files, js_files
+import re
+
+from .viz.embed import EMBED_MODULE, STATIC_ENV, bokehjs_files, js_bundle, js_files
+
+_NEEDS = re.compile(r'data-tourlib-js="([^"]*)"')
 
 #: Where the vendored third-party files live, relative to ``_static``.
 VENDOR = "vendor"
@@ -72,10 +77,21 @@ def _dedupe_scripts(context) -> None:
     context["script_files"] = unique
 
 
+def page_modules(body: str) -> list[str]:
+    """The tourlib JavaScript modules the figures of a page's HTML ``body`` declare (first-seen order)."""
+    names: list[str] = []
+    for found in _NEEDS.findall(body):
+        for m in found.split():
+            if m not in names:
+                names.append(m)
+    return names
+
+
 def _page_scripts(app, pagename, templatename, context, doctree) -> None:
-    if "tourlib-bokeh-item" in context.get("body", ""):
-        # Only pages with a figure load BokehJS and the tour engine (once each).
-        for i, path in enumerate(bokehjs_files() + js_files()):
+    body = context.get("body", "")
+    if "tourlib-bokeh-item" in body:
+        # Only pages with a figure load BokehJS, and only the modules their figures declare.
+        for i, path in enumerate(bokehjs_files() + js_bundle(page_modules(body) + [EMBED_MODULE])):
             app.add_js_file(f"tourlib/{path.name}", priority=600 + i)
     _dedupe_scripts(context)
 

@@ -93,6 +93,25 @@ class LayerSequence:
         i, t = self.transition_at(lam)
         return (1.0 - t) * self.points[epoch, i] + t * self.points[epoch, i + 1]
 
+    def tour_axes(self, start_epoch: int | None = None) -> list[dict]:
+        """The data axes of ``points`` (E×(L+1)×N×k) as plain data, for ``tourlib.viz.tour_figure``.
+
+        ``[{"name": "epoch", "labels": epochs, "interpolate": False, "start": start_epoch},
+        {"name": "layer", "labels": activations, "segment_labels": names, "interpolate": True,
+        "play_label": "layers"}]``: the figure moves linearly between neighbouring activations
+        (transition ``⌊λ⌋`` at ``λ − ⌊λ⌋``, exactly :meth:`at`) and steps between epochs.
+        ``start_epoch``: the epoch index shown first (default the last, the trained network).
+        """
+        E = self.n_epochs
+        start = E - 1 if start_epoch is None else int(start_epoch)
+        if not 0 <= start < E:
+            raise ValueError(f"start_epoch must be an epoch index in 0…{E - 1}, got {start_epoch}")
+        return [
+            {"name": "epoch", "labels": [str(e) for e in self.epochs], "interpolate": False, "start": start},
+            {"name": "layer", "labels": [str(a) for a in self.activations], "segment_labels": list(self.names),
+             "interpolate": True, "play_label": "layers"},
+        ]
+
     def aligned_frames(self, epoch: int, i: int, layer) -> tuple[np.ndarray, np.ndarray]:
         """``(P_start, P_end)``, D×k: the frames of transition i in its aligned coordinates, so
         that ``t.start @ P_start`` and ``t.end @ P_end`` (``t = layer_transition(X_i, layer)``,

@@ -1,6 +1,8 @@
 r"""The Grand Tour: a smooth random path through the views of the data.
 
-Two paths are available, ``GrandTour(dim, seed, speed, path=...)``:
+``GrandTour`` is a path generator holding one *path* of :mod:`tourlib.tour.paths` (each path its
+own module, registered by name, with a JavaScript twin). Two are drawn at random from a seed,
+``GrandTour(dim, seed, speed, path=...)``:
 
 * ``path="rotation"`` (default): a rotation at constant angular velocity (one skew-symmetric
   generator). Cheap and smooth, but it only visits an ⌊d/2⌋-dimensional torus of views (see
@@ -157,113 +159,71 @@ arithmetic, identical in Python and JavaScript) before ``sin``/``cos``; the roun
 60 fps) and does not affect orthogonality. Views handed to ``rebase`` must be orthogonal to
 ``1e-6``; the manipulations in :mod:`tourlib.tour.manipulate` return views orthonormal to machine
 precision.
+
+Other paths
+-----------
+``"planned"`` (the geodesic to a chosen view, :mod:`tourlib.tour.paths.planned`) and ``"guided"``
+(projection pursuit, :mod:`tourlib.tour.paths.guided`) are built from their own arguments and
+wrapped by ``GrandTour.from_path``; ``GrandTour.from_params`` rebuilds any registered path.
+
+Resource and range limits
+-------------------------
+``dim`` is checked before anything of size d² is allocated (at most ``MAX_DIM`` = 4096, a clear
+error above); the random views are orthonormalised by a QR factorisation (LAPACK, see
+:mod:`tourlib.tour.orthonormal`), so ``GrandTour(3072)`` builds in seconds. ``|speed| ≤ 10⁶`` and
+``|ω (t − t_b)| ≤ 2⁵⁰`` rad: beyond, the angles keep no precision (or overflow to NaN) and the tour
+raises a ValueError instead of returning NaN views (:mod:`tourlib.tour.paths.angles`).
 """
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from .orthonormal import as_real, as_view, gram_schmidt_rows
+from .orthonormal import as_real, gram_schmidt_rows
+from .paths import RANDOM_PATHS, path_class, path_from_params
+from .paths.common import as_dim
+from .paths.rotation import rotate_row_pairs
 from .rng import Mulberry32, check_seed, draw_seed
-from .torus import (plane_count, screen_angle_count, times_torus_rotation, torus_frame_basis,
-                    torus_screen_basis)
 
 __all__ = ["GrandTour", "rotate_row_pairs", "PATHS"]
 
 TWO_PI = 2.0 * np.pi
-#: The tour paths: a constant-velocity rotation, or Asimov's torus method.
-PATHS = ("rotation", "torus")
-
-
-def rotate_row_pairs(phi, M) -> np.ndarray:
-    """``R(φ) @ M``: rotate the row pairs ``(2k, 2k+1)`` of ``M`` by the angles ``φ_k``.
-
-    ``R(φ) = diag(R_1, …, R_m, [1])`` with ``R_k = [[cos φ_k, sin φ_k], [−sin φ_k, cos φ_k]]``, so
-    row ``2k`` becomes ``cos φ_k · M[2k] + sin φ_k · M[2k+1]`` and row ``2k+1`` becomes
-    ``−sin φ_k · M[2k] + cos φ_k · M[2k+1]``; a last unpaired row is unchanged. Cost O(m · M.shape[1]).
-
-    Parameters
-    ----------
-    phi : array_like, shape (m,) or (K, m)
-        Angles; a leading axis gives K stacked results.
-    M : ndarray, shape (d, c) with ``2m <= d``.
-
-    Returns
-    -------
-    ndarray, shape (d, c) or (K, d, c)
-    """
-    phi = np.asarray(phi, dtype=np.float64)
-    m = phi.shape[-1]
-    c = np.cos(phi)[..., None]
-    s = np.sin(phi)[..., None]
-    a, b = M[0:2 * m:2], M[1:2 * m:2]
-    out = np.array(np.broadcast_to(M, phi.shape[:-1] + M.shape))
-    out[..., 0:2 * m:2, :] = c * a + s * b
-    out[..., 1:2 * m:2, :] = -s * a + c * b
-    return out
-
-
-def _as_dim(dim) -> int:
-    if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
-        raise TypeError(f"dim must be an integer >= 2; got {dim!r} of type {type(dim).__name__}.")
-    if dim < 2:
-        raise ValueError(f"dim must be >= 2 (the screen shows two coordinates); got {dim}.")
-    return int(dim)
+#: The random tour paths: a constant-velocity rotation, or Asimov's torus method.
+PATHS = RANDOM_PATHS
 
 
 def _as_path(path) -> str:
-    if not isinstance(path, str):
-        raise TypeError(f"path must be one of {PATHS}; got {path!r} of type {type(path).__name__}.")
-    if path not in PATHS:
-        raise ValueError(f"path must be one of {PATHS}; got {path!r}.")
+    if not isinstance(path, str) or path not in PATHS:
+        raise (TypeError if not isinstance(path, str) else ValueError)(
+            f"path must be one of {PATHS} for a random tour; got {path!r}. (Planned and guided paths are "
+            "built with PlannedPath / guided_tour and wrapped by GrandTour.from_path.)")
     return path
 
 
-def _as_times(t) -> np.ndarray:
-    a = np.asarray(t)
-    if isinstance(t, bool) or a.dtype.kind not in "iuf":
-        raise TypeError(f"t must be a real number or a 1-D array of times; got {t!r}.")
-    if a.ndim > 1:
-        raise ValueError(f"t must be a number or a 1-D array of times; got an array of shape {a.shape}.")
-    a = a.astype(np.float64)
-    if not np.all(np.isfinite(a)):
-        raise ValueError("t must be finite (no NaN or inf).")
-    return a
-
-
 class GrandTour:
-    """A Grand Tour in ``dim`` dimensions (see module docstring).
+    """A tour in ``dim`` dimensions following one path of :mod:`tourlib.tour.paths`.
 
     ``path="rotation"``: ``G(t) = G_b Q R(ω (t − t_b)) Qᵀ``; ``path="torus"``:
-    ``G(t) = G_b P(ω (t − t_b))``, a product over all coordinate planes.
+    ``G(t) = G_b P(ω (t − t_b))``, a product over all coordinate planes (module docstring).
 
     Parameters
     ----------
     dim : int
-        Data dimension d >= 2.
+        Data dimension, 2 <= d <= 4096 (checked before allocating).
     seed : int in [0, 2**32) or None
-        Seed of the shared Python/JS generator. ``None`` draws one; it is stored in ``tour.seed``
-        so the run can be reproduced.
+        Seed of the shared Python/JS generator. ``None`` draws one; it is stored in ``tour.seed``.
     speed : float
         Multiplies the plane speeds: ``ω = speed · θ`` radians per unit time, ``θ ∈ [0.5, 1.5)``.
     path : "rotation" or "torus"
-        Constant-velocity rotation (visits an ⌊d/2⌋-torus of views) or Asimov's torus method
-        (comes close to every view). The same seed gives the same ``G0`` for both.
+        The same seed gives the same ``G0`` for both.
 
     Attributes
     ----------
-    dim, seed, speed, path : the construction arguments (``seed`` is None for a tour built by
-        ``from_params`` without one).
-    base_view : ndarray (d, d)  the view ``G_b`` at ``base_time`` ``t_b``.
-    Rotation path (None for the torus path):
-    theta : ndarray (m,)  unscaled plane speeds.     omega : ndarray (m,)  ``speed · theta``.
-    Q : ndarray (d, d)  the rotation frame; plane k is spanned by its columns 2k, 2k+1.
-    Torus path (None for the rotation path):
-    theta_planes : ndarray (d(d−1)/2,)  unscaled speeds of the coordinate planes (i, j), i < j, in
-        lexicographic order.     omega_planes : ``speed · theta_planes``.
+    dim, seed, speed, path; ``base_view`` (d×d) at ``base_time``; ``path_object`` (the path).
+    Rotation path: ``theta``, ``omega``, ``Q`` (None for the others). Torus path:
+    ``theta_planes``, ``omega_planes`` (None for the others).
 
     Examples
     --------
@@ -274,7 +234,7 @@ class GrandTour:
     """
 
     def __init__(self, dim: int, seed: int | None = None, speed: float = 1.0, path: str = "rotation"):
-        dim = _as_dim(dim)
+        dim = as_dim(dim)
         path = _as_path(path)
         seed = draw_seed() if seed is None else check_seed(seed)
         speed = as_real(speed, "speed")
@@ -282,170 +242,93 @@ class GrandTour:
         G0 = gram_schmidt_rows(rng.normals(dim * dim).reshape(dim, dim))
         Q = gram_schmidt_rows(rng.normals(dim * dim).reshape(dim, dim))
         theta = 0.5 + rng.uniforms(dim // 2)
-        if path == "rotation":
-            self._setup(dim, seed, speed, theta, Q, G0, 0.0)
-        else:                                   # the next N draws; Q and theta are not used
-            theta_planes = 0.5 + rng.uniforms(plane_count(dim))
-            self._setup_torus(dim, seed, speed, theta_planes, G0, 0.0)
+        self.path_object = path_class(path).from_draws(dim, seed, speed, G0, Q, theta, rng)
 
-    def _setup(self, dim, seed, speed, theta, Q, G0, t0) -> None:
-        self.dim = dim
-        self.seed = seed
-        self.speed = speed
-        self.path = "rotation"
-        self.theta = np.array(theta, dtype=np.float64)
-        self.omega = speed * self.theta
-        self.theta_planes = self.omega_planes = None
-        self.Q = np.array(Q, dtype=np.float64)
-        self._QtE = np.ascontiguousarray(self.Q.T[:, :2])
-        self.base_view = np.array(G0, dtype=np.float64)
-        self.base_time = float(t0)
-        self._F = self.base_view @ self.Q
+    @classmethod
+    def from_path(cls, path_object) -> "GrandTour":
+        """Wrap any path object of :mod:`tourlib.tour.paths` (e.g. a ``PlannedPath``, a ``GuidedPath``)."""
+        tour = cls.__new__(cls)
+        tour.path_object = path_object
+        return tour
 
-    def _setup_torus(self, dim, seed, speed, theta_planes, G0, t0) -> None:
-        self.dim = dim
-        self.seed = seed
-        self.speed = speed
-        self.path = "torus"
-        self.theta = self.omega = self.Q = self._QtE = None
-        self.theta_planes = np.array(theta_planes, dtype=np.float64)
-        self.omega_planes = speed * self.theta_planes
-        self.base_view = np.array(G0, dtype=np.float64)
-        self.base_time = float(t0)
-        self._F = self.base_view
-
-    # ----------------------------------------------------------------- parameters
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> "GrandTour":
-        """Rebuild a tour from ``params()``.
+        """Rebuild a tour from ``params()``; the key ``path`` names the path (absent: "rotation").
 
-        Rotation path (``path`` absent or "rotation"): keys dim, G0, Q, theta, speed; optional t0,
-        seed. Torus path (``path == "torus"``): keys dim, G0, theta_planes, speed; optional t0, seed.
-        Matrices are flat row-major lists of length d², ``theta`` has length ⌊d/2⌋ and
-        ``theta_planes`` d(d−1)/2. ``G0`` is the view at time ``t0`` (default 0); ``Q`` must be
-        orthogonal. Parameters saved before the torus path existed have no ``path`` key and mean
-        "rotation".
+        Rotation: dim, G0, Q, theta, speed; torus: dim, G0, theta_planes, speed (optional t0,
+        seed); planned and guided: see their modules. Matrices are flat row-major lists.
         """
         if not isinstance(params, Mapping):
             raise TypeError(f"params must be the dict returned by GrandTour.params(); got {type(params).__name__}.")
-        path = _as_path(params.get("path", "rotation"))
-        if path == "rotation":
-            required = ("dim", "G0", "Q", "theta", "speed")
-        else:
-            required = ("dim", "G0", "theta_planes", "speed")
-        for key in required:
-            if key not in params:
-                raise ValueError(f"params is missing the key {key!r}; expected the dict returned by "
-                                 f"GrandTour.params() (path {path!r}: {', '.join(required)}, optional t0, seed).")
-        dim = _as_dim(params["dim"])
-        speeds_key, n_speeds = ("theta", dim // 2) if path == "rotation" else ("theta_planes", plane_count(dim))
-        speeds = np.asarray(params[speeds_key], dtype=np.float64)
-        if speeds.shape != (n_speeds,) or not np.all(np.isfinite(speeds)):
-            what = "plane speeds" if path == "rotation" else "coordinate-plane speeds (d(d−1)/2)"
-            raise ValueError(f"params[{speeds_key!r}] must hold {n_speeds} finite {what} for dim = {dim}; "
-                             f"got shape {speeds.shape}.")
-        mats = {}
-        for key in ("G0", "Q") if path == "rotation" else ("G0",):
-            a = np.asarray(params[key], dtype=np.float64)
-            if a.size != dim * dim:
-                raise ValueError(f"params[{key!r}] must be a d×d matrix flattened row-major (length "
-                                 f"{dim * dim} for dim = {dim}); got {a.size} values.")
-            mats[key] = as_view(a.reshape(dim, dim), dim, name=f"params[{key!r}]")
-        seed = params.get("seed")
-        seed = None if seed is None else check_seed(seed)
-        t0 = as_real(params.get("t0", 0.0), "params['t0']")
-        speed = as_real(params["speed"], "params['speed']")
-        tour = cls.__new__(cls)
-        if path == "rotation":
-            tour._setup(dim, seed, speed, speeds, mats["Q"], mats["G0"], t0)
-        else:
-            tour._setup_torus(dim, seed, speed, speeds, mats["G0"], t0)
-        return tour
+        return cls.from_path(path_from_params(params))
 
     def params(self) -> dict[str, Any]:
-        """Plain-Python parameters (JSON-ready) that rebuild this tour, here or in the browser.
+        """Plain-Python parameters (JSON-ready) that rebuild this tour, here or in the browser
+        (``tourlib.paths.fromParams`` in ``viz/js/paths.js``). Always has the key ``path``."""
+        return self.path_object.params()
 
-        Keys: ``dim``, ``seed``, ``speed``, ``path``, ``G0`` (flat row-major list; the current base
-        view) and ``t0`` (its time); rotation path: ``theta`` (list, unscaled) and ``Q`` (flat
-        row-major); torus path: ``theta_planes`` (list of d(d−1)/2 unscaled speeds, planes (i, j) in
-        lexicographic order). Used by ``GrandTour.from_params`` and by
-        ``TourEngine.GrandTour.fromParams`` in tour_engine.js.
-        """
-        p = {"dim": self.dim, "seed": self.seed, "speed": self.speed, "path": self.path}
-        if self.path == "rotation":
-            p.update(theta=self.theta.tolist(), Q=self.Q.ravel().tolist())
-        else:
-            p.update(theta_planes=self.theta_planes.tolist())
-        p.update(G0=self.base_view.ravel().tolist(), t0=self.base_time)
-        return p
+    # ------------------------------------------------------------ delegation
+    @property
+    def path(self) -> str:
+        return self.path_object.name
 
-    # -------------------------------------------------------------- the rotation
-    def _omega(self) -> np.ndarray:
-        return self.omega if self.path == "rotation" else self.omega_planes
+    @property
+    def dim(self) -> int:
+        return self.path_object.dim
+
+    @property
+    def seed(self):
+        return getattr(self.path_object, "seed", None)
+
+    @property
+    def speed(self):
+        return getattr(self.path_object, "speed", None)
+
+    @property
+    def base_view(self) -> np.ndarray:
+        return self.path_object.base_view
+
+    @property
+    def base_time(self) -> float:
+        return self.path_object.base_time
+
+    def __getattr__(self, name):
+        if name in ("theta", "omega", "Q", "theta_planes", "omega_planes"):
+            return getattr(self.__dict__["path_object"], name, None)
+        raise AttributeError(name)
+
+    def _need(self, method: str):
+        fn = getattr(self.path_object, method, None)
+        if fn is None:
+            raise ValueError(f"{method}() is not defined for path={self.path!r}.")
+        return fn
 
     def angles(self, t) -> np.ndarray:
-        """Plane angles ``φ(t) = fmod(ω (t − t_b), 2π)``; shape (n,) or (K, n) for K times.
-
-        n = ⌊d/2⌋ (rotation path) or d(d−1)/2 (torus path, planes in lexicographic order).
-        """
-        tau = _as_times(t) - self.base_time
-        return np.fmod(np.multiply.outer(tau, self._omega()), TWO_PI)
+        """Plane angles ``φ(t) = fmod(ω (t − t_b), 2π)``: ⌊d/2⌋ (rotation) or d(d−1)/2 (torus)."""
+        return self._need("angles")(t)
 
     def generator(self) -> np.ndarray:
-        """The skew-symmetric generator ``A = Q diag(ω_k J, …, [0]) Qᵀ`` (``G(t) = G_b expm((t−t_b) A)``).
-
-        Rotation path only: the torus path has no constant generator.
-        """
+        """The skew-symmetric generator ``A`` with ``G(t) = G_b expm((t−t_b) A)``; rotation path only."""
         if self.path != "rotation":
-            raise ValueError("generator() exists for path='rotation' only: the torus path G_b P(φ(t)) "
-                             "has no constant generator (its angular velocity changes along the way).")
-        m = self.dim // 2
-        D = np.zeros((self.dim, self.dim))
-        D[np.arange(0, 2 * m, 2), np.arange(1, 2 * m, 2)] = self.omega
-        D[np.arange(1, 2 * m, 2), np.arange(0, 2 * m, 2)] = -self.omega
-        return self.Q @ D @ self.Q.T
+            raise ValueError(f"generator() exists for path='rotation' only: the {self.path} path has no "
+                             "constant generator (its angular velocity changes along the way).")
+        return self.path_object.generator()
 
     def frame(self) -> np.ndarray:
-        """``F``: pre-rotate data once as ``Y = X @ tour.frame()``; ``F = G_b Q`` (torus path: ``G_b``).
-
-        Valid until the next ``rebase``. Then ``screen(t) = Y @ tour.frame_basis(t)``, O(N·d).
-        """
-        return self._F.copy()
+        """``F``: pre-rotate data once as ``Y = X @ tour.frame()``; valid until the next ``rebase``."""
+        return self._need("frame")()
 
     def frame_basis(self, t) -> np.ndarray:
-        """d×2 (or K×d×2 for K times) with ``screen_basis = F @ frame_basis``.
-
-        Rotation path: ``R(φ(t)) Qᵀ[:, :2]``, O(d). Torus path: ``P(φ(t)) E``, computed from the
-        2d − 3 angles it depends on, O(d log d).
-        """
-        if self.path == "rotation":
-            return rotate_row_pairs(self.angles(t), self._QtE)
-        return torus_frame_basis(self._screen_angles(t), self.dim)
-
-    def _screen_angles(self, t) -> np.ndarray:
-        """Torus path: the 2d − 3 leading angles (planes (0, j), (1, j)), the only ones the screen needs."""
-        tau = _as_times(t) - self.base_time
-        return np.fmod(np.multiply.outer(tau, self.omega_planes[:screen_angle_count(self.dim)]), TWO_PI)
+        """d×2 (or K×d×2) with ``screen_basis = frame() @ frame_basis``."""
+        return self._need("frame_basis")(t)
 
     def screen_basis(self, t) -> np.ndarray:
-        """``G(t)[:, :2] = F · frame_basis(t)``: d×2 with orthonormal columns, O(d²) per time.
-
-        ``t`` may be a 1-D array of K times; the result is then K×d×2.
-        """
-        if self.path == "rotation":
-            return self._F @ self.frame_basis(t)
-        return torus_screen_basis(self._F, self._screen_angles(t))
+        """``G(t)[:, :2]``: d×2 with orthonormal columns (K×d×2 for a 1-D array of K times)."""
+        return self.path_object.screen_basis(t)
 
     def matrix(self, t: float) -> np.ndarray:
-        """The full view ``G(t)`` (d×d orthogonal), O(d³).
-
-        Rotation path: ``F R(φ) Qᵀ``, one d×d product. Torus path: ``G_b P(φ)``, all d(d−1)/2
-        plane rotations applied as two-column updates (in 2d − 3 stages of disjoint planes).
-        """
-        t = as_real(t, "t")
-        if self.path == "rotation":
-            return self._F @ rotate_row_pairs(self.angles(t), self.Q.T)
-        return times_torus_rotation(self.base_view, self.angles(t))
+        """The full view ``G(t)`` (d×d orthogonal)."""
+        return self.path_object.matrix(as_real(t, "t"))
 
     def project(self, X, t: float) -> np.ndarray:
         """Screen positions ``X @ G(t)[:, :2]`` (N×2) of data ``X`` (N×d)."""
@@ -456,18 +339,13 @@ class GrandTour:
             raise ValueError("X contains NaN or infinite values; drop or impute them before projecting.")
         return X @ self.screen_basis(as_real(t, "t"))
 
-    # ---------------------------------------------------------- manipulation
     def rebase(self, G, t: float) -> "GrandTour":
         """Continue the tour from view ``G`` at time ``t``: afterwards ``matrix(t) = G``.
 
-        Rotation path: ``matrix(t') = G Q R(ω (t'−t)) Qᵀ``; torus path: ``matrix(t') = G P(ω (t'−t))``.
         ``G`` must be a d×d orthogonal matrix (``‖GᵀG − I‖_F <= 1e-6``), e.g. the result of
         ``drag_axis`` or ``drag_centroid``. Returns the tour itself.
         """
-        G = as_view(G, self.dim)
-        self.base_view = G
-        self.base_time = as_real(t, "t")
-        self._F = G @ self.Q if self.path == "rotation" else G
+        self.path_object.rebase(G, t)
         return self
 
     def __repr__(self) -> str:

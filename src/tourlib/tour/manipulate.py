@@ -64,7 +64,7 @@ import numpy as np
 
 from .orthonormal import _check_index, as_view, gram_schmidt_rows
 
-__all__ = ["drag_axis", "drag_centroid", "centroid_landing"]
+__all__ = ["drag_axis", "drag_centroid", "centroid_landing", "group_centroid", "drag_group"]
 
 #: A dragged axis row shorter than this cannot be normalised; the drag is ignored.
 COLLAPSED_ROW_TOL = 1e-12
@@ -79,6 +79,14 @@ def _as_vector(v, n: int, name: str, what: str) -> np.ndarray:
     if not np.all(np.isfinite(v)):
         raise ValueError(f"{name} contains NaN or infinite values; pass finite numbers.")
     return v
+
+
+def _as_drag_view(G) -> np.ndarray:
+    G = as_view(G)
+    if G.shape[0] < 2:
+        raise ValueError(f"a drag needs a view of dimension d >= 2 (the screen shows two coordinates); got "
+                         f"d = {G.shape[0]}. Pad 1-D data with a zero column.")
+    return G
 
 
 def drag_axis(G, i: int, delta) -> np.ndarray:
@@ -97,16 +105,21 @@ def drag_axis(G, i: int, delta) -> np.ndarray:
     -------
     ndarray (d, d), orthogonal.
     """
-    G = as_view(G)
+    G = _as_drag_view(G)
     d = G.shape[0]
     i = _check_index(i, d, "i")
     delta = _as_vector(delta, 2, "delta", "a 2-D screen displacement (dx, dy)")
     w = G[i].copy()
     w[:2] += delta
-    if np.linalg.norm(w) <= COLLAPSED_ROW_TOL:
+    top = np.max(np.abs(w))
+    if not np.isfinite(top):     # e.g. 1e308 + 1e308: the row points along the drag
+        w = np.zeros(d)
+        w[:2] = delta / np.max(np.abs(delta))
+        top = 1.0
+    if top <= COLLAPSED_ROW_TOL or np.linalg.norm(w / top) * top <= COLLAPSED_ROW_TOL:
         return G
     M = G.copy()
-    M[i] = w
+    M[i] = w / top               # scaling row i changes nothing but keeps huge drags finite
     return gram_schmidt_rows(M, first=i)
 
 
@@ -117,8 +130,13 @@ def centroid_landing(y, delta) -> np.ndarray:
     ``|y| (p + δ)/|p + δ|``.
     """
     y = np.asarray(y, dtype=np.float64)
+    delta = np.asarray(delta, dtype=np.float64)
+    k = max(float(np.max(np.abs(y))), float(np.max(np.abs(delta))))
+    if k > 1e150 or 0 < k < 1e-150:
+        # the landing scales with (y, δ): compute it in units where both are moderate (no overflow)
+        return centroid_landing(y / k, delta / k) * k
     r = np.linalg.norm(y)
-    T = y[:2] + np.asarray(delta, dtype=np.float64)
+    T = y[:2] + delta
     nT = np.linalg.norm(T)
     out = np.zeros_like(y)
     if nT >= r or y.size == 2:  # out of reach, or d = 2 (nothing off screen): nearest rim point
@@ -153,16 +171,28 @@ def drag_centroid(G, c, delta) -> np.ndarray:
     -------
     ndarray (d, d), orthogonal.
     """
-    G = as_view(G)
+    G = _as_drag_view(G)
     d = G.shape[0]
     c = _as_vector(c, d, "c", f"a point in the {d}-dimensional data space")
     delta = _as_vector(delta, 2, "delta", "a 2-D screen displacement (dx, dy)")
-    y = c @ G
-    r = np.linalg.norm(y)
-    if r == 0.0 or not np.any(delta):
+    # The new view depends only on the directions of y = cG and of its landing point, and the
+    # landing scales with (c, δ): work in units of max|c| (c = 1e200), and treat a drag far beyond
+    # reach (δ = 1e308) as what it is, a drag to the rim point toward the cursor.
+    kc = float(np.max(np.abs(c)))
+    kd = float(np.max(np.abs(delta)))
+    if kc == 0.0 or kd == 0.0:
         return G
+    y = (c / kc) @ G
+    r = np.linalg.norm(y)
+    if r == 0.0:
+        return G
+    if kd / kc > 1e150:
+        landing = np.zeros(d)
+        landing[:2] = (delta / kd) * (r / np.linalg.norm(delta / kd))
+    else:
+        landing = centroid_landing(y, delta / kc)
     u = y / r
-    u_new = centroid_landing(y, delta) / r
+    u_new = landing / r
     cos_phi = float(np.clip(u @ u_new, -1.0, 1.0))
     v = u_new - cos_phi * u
     sin_phi = float(np.linalg.norm(v))
@@ -180,3 +210,25 @@ def drag_centroid(G, c, delta) -> np.ndarray:
     w_rot = -sin_phi * u + cos_phi * w
     G_new = G + np.outer(G @ u, u_rot - u) + np.outer(G @ w, w_rot - w)
     return gram_schmidt_rows(G_new)
+
+
+def group_centroid(X, indices) -> np.ndarray:
+    """The centroid ``c = mean_{i ∈ group} x_i`` (data space) of the rows ``indices`` of ``X`` (N×d)."""
+    X = np.asarray(X, dtype=np.float64)
+    idx = np.asarray(indices)
+    if X.ndim != 2:
+        raise ValueError(f"X must be an N×d array; got shape {X.shape}.")
+    if idx.ndim != 1 or idx.size == 0 or idx.dtype.kind not in "iu":
+        raise ValueError("indices must be a non-empty 1-D array of point indices (the group's members).")
+    if idx.min() < 0 or idx.max() >= len(X):
+        raise ValueError(f"indices must lie in 0…{len(X) - 1}; got {idx.min()}…{idx.max()}.")
+    return X[idx].mean(axis=0)
+
+
+def drag_group(G, X, indices, delta) -> np.ndarray:
+    """Drag the handle of a named point group: ``drag_centroid(G, group_centroid(X, indices), delta)``.
+
+    The group's centroid follows the cursor (exactly while reachable). The figure's group handles
+    (``tourlib.figure`` ``addGroupHandle`` / ``dragGroup`` in ``viz/js/fig_select.js``) do the same.
+    """
+    return drag_centroid(G, group_centroid(X, indices), delta)

@@ -24,7 +24,12 @@ the span of the rows already made) the row is replaced by the standard basis vec
 the largest remaining component ``1 − Σ_l b_l[j]²`` (ties: smallest ``j``), then projected and
 normalised the same way, so the result is always a full orthonormal basis.
 
-Cost: O(n²·d) for n rows of length d, i.e. O(d³) for a d×d view.
+Computation: the same Q is computed by a Cholesky QR done twice (``_qr_rows``: matrix products and
+triangular solves, fast at any size; ``GrandTour(3072)`` orthonormalises two 3072×3072 matrices);
+only for nearly dependent rows (orthogonal part below 1e-7 of the row) does the row-by-row loop
+above run, for its accuracy and its completion rule. Both agree
+with ``gramSchmidtRows`` in ``viz/js/engine_linalg.js`` to rounding. Cost: O(n²·d), i.e. O(d³)
+for a d×d view.
 
 Orthogonality error
 -------------------
@@ -85,6 +90,13 @@ def gram_schmidt_rows(M, first: int | None = None) -> np.ndarray:
     else:
         first = _check_index(first, n, "first")
         order = [first] + [k for k in range(n) if k != first]
+    if n == 0:
+        return M.copy()
+    fast = _qr_rows(M[order])
+    if fast is not None:
+        out = np.empty_like(fast)
+        out[order] = fast
+        return out
     B = np.empty((n, d))
     for k, src in enumerate(order):
         done = B[:k]
@@ -98,6 +110,32 @@ def gram_schmidt_rows(M, first: int | None = None) -> np.ndarray:
     out = np.empty_like(B)
     out[order] = B
     return out
+
+
+def _qr_rows(Mq: np.ndarray):
+    """Orthonormal rows of ``Mq`` in order (Cholesky QR, twice), or None if a row is (nearly) dependent.
+
+    With ``A = M Mᵀ = L Lᵀ`` (Cholesky, L lower triangular, positive diagonal), ``B = L⁻¹ M`` has
+    orthonormal rows and row k of B combines rows 0…k of M with a positive weight on row k: the Q
+    of Gram–Schmidt. A second pass on B removes the rounding left by the first (CholeskyQR2). All
+    BLAS-3 (matrix products and triangular solves), fast at any size. Rows whose orthogonal part is
+    below ``DEPENDENT_ROW_TOL`` of their length, or a failed factorisation, return None.
+    """
+    from scipy.linalg import LinAlgError, cholesky, solve_triangular
+
+    scale = np.max(np.abs(Mq), axis=1, keepdims=True)
+    scale[scale == 0] = 1.0
+    B = Mq / scale                                   # row scaling keeps the result and avoids overflow
+    norms = np.linalg.norm(B, axis=1)
+    for k in range(2):
+        try:
+            L = cholesky(B @ B.T, lower=True)
+        except LinAlgError:
+            return None
+        if k == 0 and not np.all(np.diag(L) > 1e-7 * norms):   # κ too large for Cholesky QR: use the loop
+            return None
+        B = solve_triangular(L, B, lower=True)
+    return B
 
 
 def _check_index(i, n: int, name: str) -> int:

@@ -2,16 +2,31 @@
 
 Three audiences, one figure object:
 
-* **The built book** (no kernel). The page loads BokehJS and tourlib's own
-  JavaScript (``viz/js/*.js``) once, from the book's ``_static`` folder (see
-  :mod:`tourlib.sphinxext`). Each figure output is only a ``<div>`` plus its
-  Bokeh JSON in a ``<script type="application/json">``; ``embed_items.js`` renders
-  them. The Sphinx extension sets ``TOURBOOK_STATIC_HTML=1`` before chapters
+* **The built book** (no kernel). The page loads BokehJS and, from the book's
+  ``_static`` folder (see :mod:`tourlib.sphinxext`), only the tourlib JavaScript
+  that its figures declare. Each figure output is only a ``<div>`` (whose
+  ``data-tourlib-js`` lists the modules it needs) plus its Bokeh JSON in a
+  ``<script type="application/json">``; ``embed_items.js`` renders them. The Sphinx extension sets ``TOURBOOK_STATIC_HTML=1`` before chapters
   execute, and kernels inherit it, so :func:`show` knows it is being built.
 * **A live notebook** (Jupyter, Binder). :func:`show` loads tourlib's JavaScript
   into the page and hands the figure to Bokeh's own notebook machinery.
 * **A standalone HTML file** (:func:`save_html`): everything inline, no outside
   requests; used for slides, tests and benchmarks.
+
+Which JavaScript a figure needs
+-------------------------------
+Every file in ``viz/js/`` starts with a header that declares its module name and what it needs::
+
+    // @module fig_panel
+    // @requires engine_linalg tour_project tour_raster
+
+(the manifest: :func:`js_modules`). A figure builder names the modules it uses with
+:func:`require_js` (a tag on the Bokeh model); :func:`js_for_model` collects them and
+:func:`js_bundle` resolves the dependencies, each module after what it requires. A page loads only
+that list, in that order. Every file adds to the one JavaScript namespace ``globalThis.tourlib``
+and returns at once if its part is already there, so loading a file again (a re-run cell, a
+reloaded notebook page) is harmless: *whether the JavaScript is already in the page is decided by
+the page itself*, never by Python.
 """
 
 from __future__ import annotations
@@ -28,20 +43,75 @@ from bokeh.models import CustomJS
 from bokeh.resources import INLINE
 
 JS_DIR = Path(__file__).parent / "js"
-
-#: Engine files load first; the figure scripts use them; embed_items.js renders last.
-_JS_ORDER = ("tour_engine.js",)
-_JS_LAST = ("embed_items.js",)
+#: The module that renders a static page's figures; it loads after every figure's modules.
+EMBED_MODULE = "embed_items"
+#: Tag prefix on a Bokeh model naming a JavaScript module it needs (see :func:`require_js`).
+JS_TAG = "tourlib-js:"
 
 STATIC_ENV = "TOURBOOK_STATIC_HTML"
 
 
-def js_files() -> list[Path]:
-    """tourlib's browser JavaScript files, in the order a page must load them."""
-    present = {p.name: p for p in sorted(JS_DIR.glob("*.js"))}
-    first = [present.pop(n) for n in _JS_ORDER if n in present]
-    last = [present.pop(n) for n in _JS_LAST if n in present]
-    return first + list(present.values()) + last
+def js_modules() -> dict[str, dict]:
+    """The manifest: ``{module: {"path": Path, "requires": [modules]}}`` from the files' headers."""
+    out = {}
+    for path in sorted(JS_DIR.glob("*.js")):
+        head = path.read_text(encoding="utf-8").split("\n", 6)[:6]
+        name = next((ln.split("@module", 1)[1].strip() for ln in head if "@module" in ln), None)
+        if name is None:
+            raise ValueError(f"{path.name} has no '// @module <name>' header; every viz/js file declares one")
+        req = next((ln.split("@requires", 1)[1].split() for ln in head if "@requires" in ln), [])
+        out[name] = {"path": path, "requires": req}
+    return out
+
+
+def js_bundle(modules) -> list[Path]:
+    """The files of ``modules`` and everything they require, each after its requirements."""
+    manifest = js_modules()
+    order: list[str] = []
+
+    def visit(name, trail):
+        if name in order:
+            return
+        if name not in manifest:
+            raise ValueError(f"unknown JavaScript module {name!r}; known: {sorted(manifest)}")
+        if name in trail:
+            raise ValueError(f"circular @requires between JavaScript modules: {' → '.join(trail + [name])}")
+        for dep in manifest[name]["requires"]:
+            visit(dep, trail + [name])
+        order.append(name)
+
+    for m in modules:
+        visit(m, [])
+    return [manifest[m]["path"] for m in order]
+
+
+def require_js(model: Model, *modules: str) -> Model:
+    """Declare that ``model`` needs the JavaScript ``modules`` (names from :func:`js_modules`)."""
+    known = js_modules()
+    for m in modules:
+        if m not in known:
+            raise ValueError(f"unknown JavaScript module {m!r}; known: {sorted(known)}")
+        tag = JS_TAG + m
+        if tag not in model.tags:
+            model.tags = list(model.tags) + [tag]
+    return model
+
+
+def js_for_model(model: Model) -> list[str]:
+    """The JavaScript modules that ``model`` and the models it holds declare (first-seen order)."""
+    names: list[str] = []
+    for m in [model, *model.references()]:
+        for tag in getattr(m, "tags", []) or []:
+            if isinstance(tag, str) and tag.startswith(JS_TAG) and tag[len(JS_TAG):] not in names:
+                names.append(tag[len(JS_TAG):])
+    return names
+
+
+def js_files(modules=None) -> list[Path]:
+    """JavaScript files in load order: of ``modules`` (and their requirements), or all of them."""
+    if modules is None:
+        modules = [m for m in js_modules() if m != EMBED_MODULE] + [EMBED_MODULE]
+    return js_bundle(modules)
 
 
 def bokehjs_files() -> list[Path]:
@@ -82,8 +152,9 @@ def _item_html(model: Model) -> str:
     item = json.dumps(json_item(model, target), separators=(",", ":"))
     # A JSON payload inside <script> must not contain "</": escape it.
     item = item.replace("</", "<\\/")
+    needs = html.escape(" ".join(js_for_model(model)), quote=True)
     return (
-        f'<div class="tourlib-figure" id="{target}"></div>'
+        f'<div class="tourlib-figure" id="{target}" data-tourlib-js="{needs}"></div>'
         f'<script type="application/json" class="tourlib-bokeh-item" data-target="{target}">'
         f"{item}</script>"
     )
@@ -124,30 +195,39 @@ def _frontend_session() -> str:
     return str(header.get("session") or "-")
 
 
-def load_live() -> None:
-    """Load BokehJS and tourlib's figure scripts into a live notebook page, once per page load.
+def live_js(modules) -> str:
+    """The JavaScript a live page needs for ``modules``; each file skips itself if already loaded."""
+    return "
+".join(p.read_text(encoding="utf-8") for p in js_bundle(modules))
+
+
+def load_live(modules=None) -> None:
+    """Load BokehJS (once per page load) and tourlib's ``modules`` (default: all) into a live notebook page.
 
     A browser reload empties the page but keeps the kernel, so "once per kernel" is not enough:
-    the scripts are sent again whenever the running cell comes from a page (a front-end session)
-    they were not sent to. Loading them twice is safe (each script keeps what is already running).
+    BokehJS is sent again whenever the running cell comes from a page (a front-end session) it was
+    not sent to. The tourlib JavaScript is sent every time: the page itself decides whether it
+    already has it (each file checks the ``tourlib`` namespace).
     """
     global _LIVE_LOADED_FOR
-    session = _frontend_session()
-    if _LIVE_LOADED_FOR == session:
-        return
     from bokeh.io import output_notebook
     from IPython.display import Javascript, display
 
-    output_notebook(INLINE, hide_banner=True)
-    display(Javascript("\n".join(p.read_text() for p in js_files() if p.name not in _JS_LAST)))
-    _LIVE_LOADED_FOR = session
+    session = _frontend_session()
+    if _LIVE_LOADED_FOR != session:
+        output_notebook(INLINE, hide_banner=True)
+        _LIVE_LOADED_FOR = session
+    if modules is None:
+        modules = [m for m in js_modules() if m != EMBED_MODULE]
+    if modules:
+        display(Javascript(live_js(modules)))
 
 
 def _show_live(model: Model) -> None:
-    """Live notebook: :func:`load_live`, then Bokeh's own ``show``."""
+    """Live notebook: :func:`load_live` with the model's JavaScript, then Bokeh's own ``show``."""
     from bokeh.io import show as bokeh_show
 
-    load_live()
+    load_live(js_for_model(model))
     bokeh_show(model)
 
 
@@ -159,9 +239,9 @@ def show(model: Model) -> None:
 
 
 def standalone_html(model: Model, title: str = "tourlib figure") -> str:
-    """A complete HTML page with BokehJS and tourlib's JavaScript inline: no outside requests."""
+    """A complete HTML page with BokehJS and the JavaScript ``model`` declares inline: no outside requests."""
     bokeh_js = "\n".join(f"<script>{p.read_text()}</script>" for p in bokehjs_files())
-    ours = "\n".join(f"<script>{p.read_text()}</script>" for p in js_files())
+    ours = "\n".join(f"<script>{p.read_text()}</script>" for p in js_bundle(js_for_model(model) + [EMBED_MODULE]))
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title>{bokeh_js}</head>"

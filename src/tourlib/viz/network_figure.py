@@ -214,11 +214,12 @@ def network_figure(
                         show_value=False)
         slider.js_on_change("value", CustomJS(
             args=dict(heat=heat_src, bars=bar_src, info=info, texts=texts, labels=labels),
-            code=("if (window.NetworkFigure) { NetworkFigure.setEpoch({heat, bars, info, texts, labels}, cb_obj); }"
+            code=("if (window.tourlib && tourlib.NetworkFigure) { tourlib.NetworkFigure.setEpoch({heat, bars, info, texts, labels}, cb_obj); }"
                   f" else {{ {_NO_JS} }}"),
         ))
         items.insert(1, slider)
-    return column(*items)
+    from .embed import require_js
+    return require_js(column(*items), "network_figure")
 
 
 def layer_profile_figure(

@@ -10,7 +10,7 @@ from bokeh.models import ColumnDataSource, CustomJS, Div, LabelSet, Slider, Togg
 from bokeh.plotting import figure
 
 from ..tour import GrandTour
-from .embed import on_ready
+from .embed import on_ready, require_js
 
 
 def polytope_tour(
@@ -60,14 +60,14 @@ def polytope_tour(
     spd = Slider(start=0.0, end=4.0, step=0.1, value=1.0, title="speed ×", width=size - 110)
     clock = Div(text="t = 0.0 s", styles={"color": "#666", "font-size": "12px"})
     key = f"poly-{uuid.uuid4().hex[:8]}"
-    play.js_on_change("active", CustomJS(args=dict(key=key), code="TourPolytope.toggle(key, cb_obj.active)"))
+    play.js_on_change("active", CustomJS(args=dict(key=key), code="tourlib.TourPolytope.toggle(key, cb_obj.active)"))
     layout = column(p, row(play, spd), clock)
     on_ready(layout, CustomJS(
         args=dict(key=key, params=_plain(tour.params()), vertices=V.ravel().tolist(), dim=d,
                   edges=E.ravel().tolist(), seg=seg, pts=pts, axes=axes, play=play, speed=spd, time=clock),
-        code="TourPolytope.attach({key, params, vertices, dim, edges, seg, pts, axes, play, speed, time})",
+        code="tourlib.TourPolytope.attach({key, params, vertices, dim, edges, seg, pts, axes, play, speed, time})",
     ))
-    return layout
+    return require_js(layout, "polytope_tour")
 
 
 def _plain(params: dict) -> dict:

@@ -19,14 +19,20 @@ What the reader sees and does
       time) gets a handle; dragging it by ``Δ`` sets ``G ← drag_centroid(G_start, c, Δ)``;
     * a legend: hover highlights a class, click hides it (hidden points stay as faint ghosts);
     * tooltips: index, label, prediction and the point's image;
-    * a time axis when ``X`` is T×N×d: slider and play; between steps ``k`` and ``k+1`` the
-      points move linearly, ``X(k + f) = (1 − f) X_k + f X_{k+1}``, under a fixed view;
+    * data axes: ``X`` of shape ``(*axes, N, d)`` with named axes (epoch, layer, attack step,
+      model …), each declared as data (:class:`~tourlib.viz.tour_models.TourAxis`: labels,
+      whether to interpolate, speed), one slider with play per axis; between neighbouring
+      positions of an interpolating axis the points move linearly,
+      ``X(k + f) = (1 − f) X_k + f X_{k+1}``, under a fixed view. A T×N×d array is one axis
+      (``times``, ``time_name``); the layer tour is ``X = LayerSequence.points`` with
+      ``axes = LayerSequence.tour_axes()`` (:func:`layer_tour_figure` is that call);
     * several panels (a list or dict of data sets) that share one view;
-    * a layer axis (:func:`layer_tour_figure`): a network's activations layer by layer, aligned
-      (:mod:`tourlib.align`) and reduced to k coordinates each
-      (:class:`~tourlib.align.LayerSequence`), with a layer slider + play (transition
-      ``⌊λ⌋`` at ``t = λ − ⌊λ⌋``, labelled ``"conv1 → pool1"``) and an epoch slider; one k×k view
-      for every layer, the brush and centroid drag as above.
+    * any path of :mod:`tourlib.tour.paths` (``tour=``, e.g. a guided tour), and named group
+      handles in the page (``addGroupHandle``; Python twin :func:`tourlib.tour.drag_group`).
+
+The page loads only the JavaScript the figure declares (:func:`tourlib.viz.embed.require_js`,
+module ``tour_figure`` and what it requires); the config it reads is a
+:class:`~tourlib.viz.tour_models.TourConfig`.
 
 The live state (current ``G``, tour time, brush...) is kept in a :class:`TourState` model that
 the browser writes to; :class:`tourlib.viz.live.TourView` reads it from Python.
@@ -66,7 +72,8 @@ from .palette import class_colors
 from .raster import GHOST_ALPHA, auto_dot_size, ring_offsets, splat_offsets
 from ..align.layer_sequence import LayerSequence
 from .tour_inputs import TourInputs, prepare_tour_inputs, view_matrix
-from .tour_models import TourPanelData, TourState
+from .embed import require_js
+from .tour_models import TourAxis, TourConfig, TourPanelData, TourState
 
 __all__ = ["tour_figure", "layer_tour_figure", "TourLayout", "view_geometry"]
 
@@ -81,6 +88,7 @@ EXTENT_VIEWS = 24
 EXTENT_SAMPLE = 5000
 
 _NO_ENGINE = "console.error('tourlib: tour_figure.js is not loaded on this page; the tour cannot run.')"
+_HAS = "window.tourlib && window.tourlib.TourFigure"
 
 _LEGEND_CSS = """
 :host { font: 13px/1.35 system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif; color: #333; }
@@ -160,10 +168,10 @@ def _legend_html(classes: list[str], colors: list[str], counts: np.ndarray) -> s
 
 
 def _call(state: TourState, method: str, extra: str = "", **args) -> CustomJS:
-    """Short glue: call ``TourFigure.call(state, method, …)`` from a Bokeh callback."""
+    """Short glue: call ``tourlib.TourFigure.call(state, method, …)`` from a Bokeh callback."""
     js_args = f", {extra}" if extra else ""
     code = (
-        f"if (window.TourFigure) {{ window.TourFigure.call(state, {json.dumps(method)}{js_args}); }} else {{ {_NO_ENGINE} }}"
+        f"if ({_HAS}) {{ tourlib.TourFigure.call(state, {json.dumps(method)}{js_args}); }} else {{ {_NO_ENGINE} }}"
     )
     return CustomJS(args=dict(state=state, **args), code=code)
 
@@ -192,12 +200,20 @@ def tour_figure(
     size: int | None = None,
     title: str | None = None,
     return_parts: bool = False,
+    axes: Sequence[Any] | None = None,
+    tour: Any = None,
+    axis_handles: bool | None = None,
 ):
     """An interactive Grand Tour of ``X``, animated in the browser (see module doc).
 
     Parameters
     ----------
-    X : N×d or T×N×d array, or a list / dict of them (panels sharing one view).
+    X : N×d, T×N×d or (*axes)×N×d array, or a list / dict of them (panels sharing one view).
+    axes : the data axes of X (outermost first): :class:`TourAxis`, dicts of its fields or names.
+        Default: none for N×d, one axis (``times``, ``time_name``, ``time_speed``) for T×N×d.
+    tour : a :class:`~tourlib.tour.GrandTour` (any path, e.g. ``GrandTour.from_path(guided_tour(…))``)
+        or a path object; default ``GrandTour(d, seed, speed, tour_path)``.
+    axis_handles : draw the d axis handles (default: d ≤ ``MAX_HANDLES``).
     labels, classes : class codes 0…K−1 (or names) per point and the class names.
     images : one image per point (N×h×w or N×h×w×3); thumbnails for ≤ ``max_images`` points.
     predictions : predicted class per point, N or T×N (shown in tooltips).
@@ -220,20 +236,71 @@ def tour_figure(
     Returns the Bokeh layout (show it with :func:`tourlib.viz.show`); with ``return_parts``,
     ``(layout, parts)``.
     """
+    X, predictions, sizes = _flatten_axes(X, predictions, axes)
     inputs = prepare_tour_inputs(
         X, labels, classes=classes, images=images, predictions=predictions,
-        max_images=max_images, times=times,
+        max_images=max_images, times=None if axes is not None else times,
     )
+    if time_speed <= 0:
+        raise ValueError(f"time_speed (steps per second) must be > 0, got {time_speed}")
+    if axes is None:
+        axes = [TourAxis(time_name, inputs.time_labels, True, float(time_speed))] if inputs.has_time else []
+    axes = [TourAxis.make(a, n) for a, n in zip(axes, sizes or [inputs.n_times])] if axes else []
     return _assemble(
-        inputs, seed=seed, speed=speed, tour_path=tour_path, presets=presets, time_name=time_name,
-        time_speed=time_speed, axis_labels=axis_labels, center=center, extent=extent, dot_size=dot_size,
-        image_size=image_size, autoplay=autoplay, size=size, title=title, return_parts=return_parts,
+        inputs, axes=axes, sizes=sizes or ([inputs.n_times] if axes else []), seed=seed, speed=speed,
+        tour_path=tour_path, tour=tour, presets=presets, axis_labels=axis_labels, center=center,
+        extent=extent, dot_size=dot_size, image_size=image_size, autoplay=autoplay, size=size, title=title,
+        return_parts=return_parts, axis_handles=axis_handles,
     )
 
 
-def _assemble(inputs: TourInputs, *, seed, speed, tour_path, presets, time_name, time_speed, axis_labels,
-              center, extent, dot_size, image_size, autoplay, size, title, return_parts, layer_axis=None):
-    """Build the figure from checked inputs (``layer_axis``: the layer figure's extra config)."""
+def _flatten_axes(X, predictions, axes):
+    """``(*axes, N, d)`` panels → ``(steps, N, d)``; predictions ``(*axes, N)`` → ``(steps, N)``; the axis sizes."""
+    if axes is None and not any(np.ndim(a) > 3 for a in _panel_arrays(X)):
+        return X, predictions, None
+    n_axes = None if axes is None else len(axes)
+
+    def flat(a, what):
+        a = np.asarray(a)
+        k = a.ndim - 2 if n_axes is None else n_axes
+        if a.ndim != k + 2:
+            raise ValueError(f"{what} must have shape (*axes, N, d) with {k} axes; got shape {a.shape}")
+        return a.reshape((-1,) + a.shape[k:]), list(a.shape[:k])
+
+    if isinstance(X, Mapping):
+        parts = {name: flat(a, f"X[{name!r}]") for name, a in X.items()}
+        X = {name: v[0] for name, v in parts.items()}
+        shapes = [v[1] for v in parts.values()]
+    elif isinstance(X, (list, tuple)) and X and np.ndim(X[0]) >= 2:
+        parts = [flat(a, f"X[{k}]") for k, a in enumerate(X)]
+        X = [v[0] for v in parts]
+        shapes = [v[1] for v in parts]
+    else:
+        X, sh = flat(X, "X")
+        shapes = [sh]
+    if any(s != shapes[0] for s in shapes):
+        raise ValueError(f"all panels need the same axes; got axis sizes {shapes}")
+    sizes = shapes[0]
+    if predictions is not None and not isinstance(predictions, (Mapping, list, tuple)):
+        pr = np.asarray(predictions)
+        if pr.ndim == len(sizes) + 1:
+            predictions = pr.reshape(-1, pr.shape[-1])
+        elif pr.ndim not in (1, 2) or (pr.ndim == 2 and len(sizes) != 1):
+            raise ValueError(f"predictions must be N or (*axes, N) = {(*sizes, 'N')}, got shape {pr.shape}")
+    return X, predictions, sizes
+
+
+def _panel_arrays(X):
+    if isinstance(X, Mapping):
+        return list(X.values())
+    if isinstance(X, (list, tuple)) and X and np.ndim(X[0]) >= 2:
+        return list(X)
+    return [X]
+
+
+def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, presets, axis_labels,
+              center, extent, dot_size, image_size, autoplay, size, title, return_parts, axis_handles):
+    """Build the figure from checked inputs and its data axes."""
     d = inputs.dim
     if not np.isfinite(speed):
         raise ValueError(f"speed must be a finite number, got {speed}")
@@ -241,9 +308,12 @@ def _assemble(inputs: TourInputs, *, seed, speed, tour_path, presets, time_name,
         raise ValueError(f"dot_size must be a whole number of pixels in 1…32, got {dot_size}")
     if not 4 <= int(image_size) <= 96:
         raise ValueError(f"image_size must be 4…96 pixels, got {image_size}")
-    if time_speed <= 0:
-        raise ValueError(f"time_speed (steps per second) must be > 0, got {time_speed}")
-    tour = GrandTour(d, seed=seed, speed=speed, path=tour_path)
+    if tour is None:
+        tour = GrandTour(d, seed=seed, speed=speed, path=tour_path)
+    elif not isinstance(tour, GrandTour):
+        tour = GrandTour.from_path(tour)
+    if tour.dim != d:
+        raise ValueError(f"tour has dimension {tour.dim} but the data has d = {d}")
     mu, radius, estimated = view_geometry(inputs, center, tour)
     if extent is None:
         extent = estimated
@@ -258,7 +328,7 @@ def _assemble(inputs: TourInputs, *, seed, speed, tour_path, presets, time_name,
     colors = class_colors(n_classes)
     handle_labels, handle_colors = _axis_handles(axis_labels, d, inputs.classes, colors)
 
-    show_handles = d <= MAX_HANDLES and layer_axis is None
+    show_handles = d <= MAX_HANDLES if axis_handles is None else bool(axis_handles)
     n_max = max(p.n_points for p in inputs.panels)
     diameter = int(dot_size) if dot_size is not None else auto_dot_size(n_max)
     n_panels = len(inputs.panels)
@@ -267,6 +337,7 @@ def _assemble(inputs: TourInputs, *, seed, speed, tour_path, presets, time_name,
 
     state = TourState(
         dim=d, center=mu.tolist(), matrix=G0.ravel().tolist(), playing=False, rate=1.0, mode="dots",
+        positions=[float(a.start) for a in axes],
     )
     x_range = Range1d(-half, half, bounds=None)
     y_range = Range1d(-half, half, bounds=None)
@@ -279,7 +350,7 @@ def _assemble(inputs: TourInputs, *, seed, speed, tour_path, presets, time_name,
         qc = quantize_columns(panel.X - mu)
         label_dtype = np.uint8 if n_classes <= 255 else np.uint16
         data = TourPanelData(
-            name=panel.name, shape=list(panel.X.shape), points=qc.q, scale=qc.scale, offset=qc.offset,
+            name=panel.name, shape=[*sizes, *panel.X.shape[1:]] if sizes else list(panel.X.shape), points=qc.q, scale=qc.scale, offset=qc.offset,
             labels=panel.labels.astype(label_dtype),
             predictions=None if panel.predictions is None else panel.predictions.astype(np.int16),
             images=panel.images, image_index=panel.image_index,
@@ -296,18 +367,17 @@ def _assemble(inputs: TourInputs, *, seed, speed, tour_path, presets, time_name,
         visible=n_classes > 1,
     )
 
-    widgets = _widgets(inputs, preset_views, time_name, layer_axis)
-    config = dict(
+    widgets = _widgets(inputs, preset_views, axes)
+    config = TourConfig(
         tour=params, radius=radius, half=half, handle_scale=extent, center=mu.tolist(),
         classes=inputs.classes, colors=colors, ghost_alpha=GHOST_ALPHA,
         fill=splat_offsets(diameter).ravel().tolist(),
         ring=ring_offsets(diameter).ravel().tolist() if diameter >= 3 else [],
         dot_size=diameter, image_size=int(image_size),
         axis_labels=handle_labels, axis_colors=handle_colors, show_handles=show_handles,
-        time_labels=inputs.time_labels, time_name=time_name, time_speed=float(time_speed),
-        presets={k: v.ravel().tolist() for k, v in preset_views.items()},
-        autoplay=bool(autoplay), layer_axis=layer_axis,
-    )
+        axes=axes, presets={k: v.ravel().tolist() for k, v in preset_views.items()},
+        autoplay=bool(autoplay),
+    ).to_js()
     fig = dict(
         state=state, config=config, panels=panel_models, handles=handle_source, legend=legend,
         widgets={k: v for k, v in widgets.items() if k != "preset_buttons"},
@@ -318,16 +388,14 @@ def _assemble(inputs: TourInputs, *, seed, speed, tour_path, presets, time_name,
     if widgets["mode"] is not None:
         controls.append(widgets["mode"])
     rows = [row(*plots, legend), row(*controls, styles={"align-items": "center"})]
-    if layer_axis is not None:
-        rows.append(row(widgets["time_play"], widgets["time_slider"]))
-        if widgets["epoch_slider"] is not None:
-            rows.append(row(Div(text="", width=100), widgets["epoch_slider"]))
-    elif inputs.has_time:
-        rows.append(row(widgets["time_play"], widgets["time_slider"]))
+    order = sorted(range(len(axes)), key=lambda a: a != _main_axis(axes))   # the moving axis first
+    for a in order:
+        w = widgets["axes"][a]
+        rows.append(row(w["play"], w["slider"]))
     if widgets["preset_buttons"]:
         rows.append(row(Div(text="views:", styles={"color": "#555", "align-self": "center"}),
                         *widgets["preset_buttons"], styles={"align-items": "center"}))
-    layout = column(*rows, tags=[LAYOUT_TAG, state])
+    layout = require_js(column(*rows, tags=[LAYOUT_TAG, state]), "tour_figure")
     if return_parts:
         parts = TourLayout(layout, state, plots, panel_models, widgets, mu, radius, params)
         return layout, parts
@@ -375,7 +443,6 @@ def layer_tour_figure(
     if not (np.isfinite(layer_speed) and layer_speed > 0):
         raise ValueError(f"layer_speed (transitions per second) must be > 0, got {layer_speed}")
     E, S, N, k = sequence.points.shape
-    X = sequence.points.reshape(E * S, N, k)
     preds = None
     if predictions is not None:
         pr = np.asarray(predictions)
@@ -383,22 +450,23 @@ def layer_tour_figure(
             pr = np.broadcast_to(pr, (E, len(pr)))
         if pr.ndim != 2 or pr.shape[0] != E:
             raise ValueError(f"predictions must be N or E×N = {E}×{N} (one row per epoch), got shape {pr.shape}")
-        preds = np.repeat(pr, S, axis=0)
-    inputs = prepare_tour_inputs(X, labels, classes=classes, images=images, predictions=preds,
-                                 max_images=max_images)
-    start = E - 1 if start_epoch is None else int(start_epoch)
-    if not 0 <= start < E:
-        raise ValueError(f"start_epoch must be an epoch index in 0…{E - 1}, got {start_epoch}")
-    layer_axis = dict(
-        n_layers=sequence.n_layers, names=list(sequence.names), activations=sequence.activations,
-        kinds=list(sequence.kinds), epochs=list(sequence.epochs), start_epoch=start,
+        preds = np.broadcast_to(pr[:, None, :], (E, S, pr.shape[1]))
+    axes = sequence.tour_axes(start_epoch)
+    axes[1]["speed"] = float(layer_speed)
+    return tour_figure(
+        sequence.points, labels, axes=axes, classes=classes, images=images, predictions=preds, seed=seed,
+        speed=speed, tour_path=tour_path, center=False, axis_handles=False, dot_size=dot_size,
+        image_size=image_size, max_images=max_images, autoplay=autoplay, size=size, title=title,
+        return_parts=return_parts,
     )
-    return _assemble(
-        inputs, seed=seed, speed=speed, tour_path=tour_path, presets=None, time_name="layer",
-        time_speed=float(layer_speed), axis_labels=None, center=False, extent=None, dot_size=dot_size,
-        image_size=image_size, autoplay=autoplay, size=size, title=title, return_parts=return_parts,
-        layer_axis=layer_axis,
-    )
+
+
+def _main_axis(axes) -> int:
+    """The innermost axis that interpolates (driven by the page's time slider), else the last one."""
+    for a in range(len(axes) - 1, -1, -1):
+        if axes[a].interpolate:
+            return a
+    return len(axes) - 1
 
 
 def _axis_handles(axis_labels, d, classes, colors):
@@ -454,46 +522,45 @@ def _panel_plot(name, side, x_range, y_range, handle_source, *, show_handles):
     return p, dict(image=image, markers=markers)
 
 
-def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], time_name: str, layer_axis=None):
-    """The Bokeh controls under the panels (callbacks are wired in :func:`_wire`)."""
+def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], axes: list[TourAxis]):
+    """The Bokeh controls under the panels (callbacks are wired in :func:`_wire`): one slider with
+    play per data axis (``axes``), and ``time_play``/``time_slider`` naming the main axis' own."""
     play = Button(label="▶ Play", width=90, button_type="primary", syncable=False)
     reset = Button(label="↺ Reset", width=80)
     speed = Slider(title="speed", start=0.0, end=4.0, step=0.1, value=1.0, width=170, syncable=False)
     has_images = any(p.images is not None for p in inputs.panels)
     mode = RadioButtonGroup(labels=["dots", "images"], active=0, width=140, syncable=False) if has_images else None
-    time_play = time_slider = epoch_slider = None
-    if layer_axis is not None:
-        L, E = layer_axis["n_layers"], len(layer_axis["epochs"])
-        time_play = Button(label="▶ layers", width=100, syncable=False)
-        time_slider = Slider(
-            title=f"layer: {layer_axis['names'][0]}", start=0, end=L, step=0.01, value=0,
-            show_value=False, tooltips=False, width=420, syncable=False,
-        )
-        if E > 1:
-            e0 = layer_axis["start_epoch"]
-            epoch_slider = Slider(
-                title=f"epoch {layer_axis['epochs'][e0]}", start=0, end=E - 1, step=1, value=e0,
-                show_value=False, tooltips=False, width=420, syncable=False,
-            )
-    elif inputs.has_time:
-        time_play = Button(label=f"▶ {time_name}s", width=100, syncable=False)
-        time_slider = Slider(
-            title=f"{time_name} {inputs.time_labels[0]}", start=0, end=inputs.n_times - 1, step=0.01,
-            value=0, show_value=False, tooltips=False, width=420, syncable=False,
-        )
+    axis_widgets = []
+    for ax in axes:
+        n = len(ax.labels)
+        if ax.segment_labels:
+            i = min(len(ax.segment_labels) - 1, int(ax.start))
+            title = f"{ax.name}: {ax.segment_labels[i]}"
+        else:
+            title = f"{ax.name} {ax.labels[int(round(ax.start))]}"
+        axis_widgets.append(dict(
+            play=Button(label=f"▶ {ax.play_label or ax.name + 's'}", width=100, syncable=False),
+            slider=Slider(title=title, start=0, end=max(n - 1, 1e-9), step=0.01 if ax.interpolate else 1,
+                          value=ax.start, show_value=False, tooltips=False, width=420, syncable=False,
+                          disabled=n < 2),
+        ))
+    main = _main_axis(axes) if axes else None
+    time_play = axis_widgets[main]["play"] if axes else None
+    time_slider = axis_widgets[main]["slider"] if axes else None
+    epoch_slider = axis_widgets[0]["slider"] if len(axes) == 2 and main == 1 else None
     buttons = [Button(label=name, width=max(60, 9 * len(name) + 20)) for name in presets]
     for b, name in zip(buttons, presets):
         b.tags = [name]
-    return dict(play=play, reset=reset, speed=speed, mode=mode, time_play=time_play,
+    return dict(play=play, reset=reset, speed=speed, mode=mode, axes=axis_widgets, time_play=time_play,
                 time_slider=time_slider, epoch_slider=epoch_slider, preset_buttons=buttons)
 
 
 def _wire(fig: dict, plots, x_range, y_range, preset_buttons) -> None:
-    """Connect the Bokeh models to ``window.TourFigure`` with short CustomJS glue."""
+    """Connect the Bokeh models to ``tourlib.TourFigure`` with short CustomJS glue."""
     state = fig["state"]
     attach = CustomJS(
         args=dict(fig=fig),
-        code=f"if (window.TourFigure) {{ window.TourFigure.attach(fig, cb_obj); }} else {{ {_NO_ENGINE} }}",
+        code=f"if ({_HAS}) {{ tourlib.TourFigure.attach(fig, cb_obj); }} else {{ {_NO_ENGINE} }}",
     )
     for k, p in enumerate(plots):
         p.js_on_change("inner_width", attach)
@@ -509,13 +576,10 @@ def _wire(fig: dict, plots, x_range, y_range, preset_buttons) -> None:
     w["speed"].js_on_change("value", _call(state, "setRate", "cb_obj.value"))
     if w["mode"] is not None:
         w["mode"].js_on_change("active", _call(state, "setMode", "cb_obj.active == 1 ? 'images' : 'dots'"))
-    if w["time_play"] is not None:
-        layers = fig["config"].get("layer_axis") is not None
-        w["time_play"].js_on_event("button_click", _call(state, "toggleTimePlay"))
-        w["time_slider"].js_on_change("value", _call(state, "setLayer" if layers else "setEpoch", "cb_obj.value"))
-    if w.get("epoch_slider") is not None:
-        w["epoch_slider"].js_on_change("value", _call(state, "setEpochIndex", "cb_obj.value"))
+    for a, aw in enumerate(w["axes"]):
+        aw["play"].js_on_event("button_click", _call(state, "playAxis", str(a)))
+        aw["slider"].js_on_change("value", _call(state, "setAxis", f"{a}, cb_obj.value"))
     for b in preset_buttons:
         b.js_on_event("button_click", _call(state, "applyPreset", json.dumps(b.tags[0])))
-    for prop in ("matrix", "playing", "rate", "epoch", "mode", "layer", "epoch_index"):
+    for prop in ("matrix", "playing", "rate", "epoch", "positions", "mode", "layer", "epoch_index"):
         state.js_on_change(prop, _call(state, "stateChanged", json.dumps(prop)))

@@ -1,3 +1,5 @@
+// @module embed_items
+// @requires 
 /*
  * tourlib: render the Bokeh documents that a static book page carries.
  *
@@ -9,6 +11,7 @@
  */
 (function () {
   "use strict";
+  const tl = (globalThis.tourlib = globalThis.tourlib || {});
   function embedAll() {
     if (typeof window.Bokeh === "undefined") {
       console.error("tourlib: BokehJS is not loaded on this page; figures cannot render.");
@@ -26,5 +29,5 @@
   } else {
     embedAll();
   }
-  window.tourlibEmbedAll = embedAll;
+  tl.embedAll = embedAll;
 })();

@@ -1,5 +1,7 @@
+// @module network_figure
+// @requires 
 /*
- * tourlib: the "network opened" figure's epoch slider (window.NetworkFigure).
+ * tourlib: the "network opened" figure's epoch slider (tourlib.NetworkFigure).
  *
  * tourlib.viz.network_figure embeds every epoch's heatmaps in the heatmap source (columns
  * img0, img1, ...) and every epoch's class probabilities in the bar source (p0, p1, ...);
@@ -7,6 +9,8 @@
  */
 (function () {
   "use strict";
+  const tl = (globalThis.tourlib = globalThis.tourlib || {});
+  if (tl.NetworkFigure) return;
 
   function setEpoch(parts, slider) {
     const e = Math.round(Number(slider.value));
@@ -23,5 +27,5 @@
     if (slider.title !== title) slider.title = title;
   }
 
-  window.NetworkFigure = { setEpoch };
+  tl.NetworkFigure = { setEpoch };
 })();

@@ -1,36 +1,39 @@
+// @module polytope_tour
+// @requires paths path_rotation path_torus
 /*
  * polytope_tour.js — a Grand Tour of a small wire-frame object (vertices and edges) in a Bokeh figure.
  *
  * For a handful of points the simplest drawing is the right one: every frame the vertices are
  * projected with the tour's screen basis (row vectors: screen = V @ G(t)[:, :2]) and the Bokeh
- * sources of the segments, vertices and axis lines are replaced. Uses window.TourEngine.
+ * sources of the segments, vertices and axis lines are replaced. Uses tourlib.paths and tourlib.linalg.
  *
- *   TourPolytope.attach({key, params, vertices, dim, edges, seg, pts, axes, play, speed, time})
+ *   tourlib.TourPolytope.attach({key, params, vertices, dim, edges, seg, pts, axes, play, speed, time})
  *     params   : Python GrandTour.params() (same tour as in Python)
  *     vertices : flat row-major n×dim array;  edges: flat m×2 index array
  *     seg, pts, axes : ColumnDataSources for segments (x0,y0,x1,y1), vertices (x,y), axes (x0..y1, label)
  *     play : Toggle;  speed : Slider (multiplier);  time : Div showing t (optional)
- *   TourPolytope.instances[key] → {tour, t, playing, basis()} (read by tests)
+ *   tourlib.TourPolytope.instances[key] → {tour, t, playing, basis()} (read by tests)
  */
 (function (root) {
   'use strict';
+  const tl = (globalThis.tourlib = globalThis.tourlib || {});
+  if (tl.TourPolytope) return;
   const instances = {};
 
   function attach(a) {
     if (instances[a.key]) return instances[a.key];
-    const Engine = root.TourEngine;
     const d = a.dim;
     const V = Float64Array.from(a.vertices);
     const n = V.length / d;
     const E = Int32Array.from(a.edges);
-    const tour = Engine.GrandTour.fromParams(a.params);
+    const tour = tl.paths.GrandTour.fromParams(a.params);
     const state = { tour, t: 0, playing: a.play.active, last: null };
     const xy = new Float32Array(2 * n);
     const Vf = Float32Array.from(V);
 
     function draw() {
       const B = tour.screenBasis(state.t);
-      Engine.projectInto(xy, Vf, n, d, B);
+      tl.linalg.projectInto(xy, Vf, n, d, B);
       const x0 = [], y0 = [], x1 = [], y1 = [];
       for (let k = 0; k < E.length; k += 2) {
         x0.push(xy[2 * E[k]]); y0.push(xy[2 * E[k] + 1]);
@@ -68,5 +71,5 @@
     if (s) s.setPlaying(on);
   }
 
-  root.TourPolytope = { attach, toggle, instances };
+  tl.TourPolytope = { attach, toggle, instances };
 }(typeof self !== 'undefined' ? self : this));

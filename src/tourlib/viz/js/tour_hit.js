@@ -1,5 +1,7 @@
+// @module tour_hit
+// @requires 
 /*
- * tourlib: find points under the pointer and inside a brush (window.TourHit).
+ * tourlib: find points under the pointer and inside a brush (tourlib.hit).
  *
  * Points are in screen (data) coordinates, a Float32Array [x0, y0, x1, y1, ...]; the view is
  * {x0, x1, y0, y1, W, H} as in tour_raster.js. For hovering over up to a million points a grid
@@ -9,6 +11,8 @@
  */
 (function () {
   "use strict";
+  const tl = (globalThis.tourlib = globalThis.tourlib || {});
+  if (tl.hit) return;
 
   function buildGrid(proj, list, count, view, cell) {
     const cols = Math.max(1, Math.ceil(view.W / cell)), rows = Math.max(1, Math.ceil(view.H / cell));
@@ -68,5 +72,5 @@
     return Int32Array.from(out);
   }
 
-  window.TourHit = { buildGrid, nearest, inRect };
+  tl.hit = { buildGrid, nearest, inRect };
 })();

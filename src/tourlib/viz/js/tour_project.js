@@ -1,5 +1,7 @@
+// @module tour_project
+// @requires engine_linalg
 /*
- * tourlib: the per-frame projection of the tour figure (window.TourProject).
+ * tourlib: the per-frame projection of the tour figure (tourlib.project).
  *
  *   out[2k] = sum_j X[k*d + j] * B[2j],   out[2k+1] = sum_j X[k*d + j] * B[2j+1]
  *
@@ -13,6 +15,8 @@
  */
 (function () {
   "use strict";
+  const tl = (globalThis.tourlib = globalThis.tourlib || {});
+  if (tl.project) return;
 
   const MAX_UNROLLED = 64;
   const cache = new Map();
@@ -47,7 +51,7 @@
       } else {
         f = null;
       }
-      if (f === null) f = (out, X, n, B) => window.TourEngine.projectInto(out, X, n, d, B);
+      if (f === null) f = (out, X, n, B) => tl.linalg.projectInto(out, X, n, d, B);
       cache.set(d, f);
     }
     return f;
@@ -61,5 +65,5 @@
     return projector(d)(out, X, n, B);
   }
 
-  window.TourProject = { project, projector, MAX_UNROLLED };
+  tl.project = { project, projector, MAX_UNROLLED };
 })();

@@ -1,5 +1,7 @@
+// @module tour_raster
+// @requires 
 /*
- * tourlib: draw projected points into one RGBA pixel buffer (window.TourRaster).
+ * tourlib: draw projected points into one RGBA pixel buffer (tourlib.raster).
  *
  * The same rules as tourlib/viz/raster.py (which the GIF/PNG export uses):
  *   pixel of a point   px = floor((x - x0) * W / (x1 - x0)),  py = floor((y1 - y) * H / (y1 - y0))
@@ -16,6 +18,8 @@
  */
 (function () {
   "use strict";
+  const tl = (globalThis.tourlib = globalThis.tourlib || {});
+  if (tl.raster) return;
 
   function pack(r, g, b, a) {
     return (((a & 255) << 24) | ((b & 255) << 16) | ((g & 255) << 8) | (r & 255)) >>> 0;
@@ -218,7 +222,7 @@
     }
   }
 
-  window.TourRaster = {
+  tl.raster = {
     pack, hexToRGB, makeSplat, drawDots, splat, makeSprites, drawSprites, drawCross, makeLabel, drawLabel,
   };
 })();

@@ -1,0 +1,155 @@
+// @module fig_axes
+// @requires fig_instance
+/*
+ * The data axes of a tour figure (methods added to tourlib.fig.TourInstance).
+ *
+ * A figure shows points X of shape (*axes, N, d); config.axes lists the axes outermost first, each
+ * {name, labels, segment_labels, interpolate, speed, start} (tourlib.viz.tour_models.TourAxis).
+ * The figure's position is one number per axis, pos[a] ∈ [0, size_a − 1]: fractional only on an
+ * axis that interpolates (the panels blend neighbouring steps linearly, fig_panel.js). Each axis has
+ * a slider and a play button (widgets.axes[a] = {slider, play}); playing an axis runs it from where
+ * it is to its end at `speed` steps per second and stops. The view is kept while axes move.
+ *
+ * Compatibility with the figures built before axes were data: `epoch` is the flat position
+ * (row-major step index plus the fraction of the innermost moving axis; a single axis: pos[0]),
+ * `setEpoch(s)` sets it; for a two-axis figure (epoch × layer) `epochIndex` = pos[0] and
+ * `layerPos` = pos[1]; widgets.time_slider / time_play are the innermost interpolating axis' own.
+ */
+(function () {
+  "use strict";
+  const tl = globalThis.tourlib;
+  const P = tl.fig.TourInstance.prototype;
+  if (P.setAxis) return;
+
+  const sizeOf = (ax) => ax.labels.length;
+
+  Object.assign(P, {
+    /** Move axis a to position v (clamped; rounded unless the axis interpolates). */
+    setAxis(a, v, fromLoop) {
+      const ax = this.axes[a];
+      if (!ax) return;
+      v = Number(v);
+      if (!isFinite(v)) return;
+      v = Math.max(0, Math.min(sizeOf(ax) - 1, v));
+      if (!ax.interpolate) v = Math.round(v);
+      if (Math.abs(v - this.pos[a]) < 1e-12) return;
+      this.pos[a] = v;
+      if (this.selection) this.computeCentroid();
+      this.dirty = true;
+      this.syncAxisWidgets();
+      if (!fromLoop) {
+        this.writeState();
+        this.requestFrame();
+      }
+    },
+
+    setPositions(values) {
+      if (!values || values.length !== this.axes.length) return;
+      values.forEach((v, a) => this.setAxis(a, v, true));
+      this.writeState();
+      this.requestFrame();
+    },
+
+    /** Play axis a (or stop with a < 0): from its position to its end, then stop. */
+    playAxis(a, on) {
+      if (on === undefined) on = this.axisPlaying !== a;
+      const prev = this.axisPlaying;
+      this.axisPlaying = on && this.axes[a] && sizeOf(this.axes[a]) > 1 ? a : -1;
+      if (this.axisPlaying >= 0 && this.pos[a] >= sizeOf(this.axes[a]) - 1) this.setAxis(a, 0, true);
+      this.lastTs = null;
+      for (const b of new Set([prev, a])) this.syncPlayLabel(b);
+      this.writeState();
+      if (this.axisPlaying >= 0) this.requestFrame();
+    },
+
+    /** One frame of the playing axis; false when it reached its end. */
+    advanceAxis(dt) {
+      const a = this.axisPlaying, ax = this.axes[a], end = sizeOf(ax) - 1;
+      const step = dt * this.rate * (ax.speed || 1);
+      const v = ax.interpolate ? Math.min(end, this.pos[a] + step) : this.pos[a] + step;
+      if (ax.interpolate) this.setAxis(a, v, true);
+      else {
+        this._acc = (this._acc || 0) + step;
+        if (this._acc >= 1) { this._acc = 0; this.setAxis(a, Math.min(end, this.pos[a] + 1), true); }
+      }
+      if (this.pos[a] >= end) {
+        this.playAxis(a, false);
+        return false;
+      }
+      return true;
+    },
+
+    syncPlayLabel(a) {
+      const w = this.widgets.axes && this.widgets.axes[a];
+      if (!w || !w.play) return;
+      const ax = this.axes[a];
+      w.play.label = (this.axisPlaying === a ? "❚❚ " : "▶ ") + (ax.play_label || ax.name + "s");
+    },
+
+    /** Slider values and titles: "name label", or "name: segment  (t = f)" between steps. */
+    syncAxisWidgets() {
+      (this.widgets.axes || []).forEach((w, a) => {
+        if (!w || !w.slider) return;
+        const ax = this.axes[a], v = this.pos[a], sl = w.slider;
+        if (Math.abs(sl.value - v) > 1e-9) sl.value = v;
+        let title;
+        if (ax.segment_labels && ax.segment_labels.length) {
+          const i = Math.min(ax.segment_labels.length - 1, Math.floor(v));
+          title = ax.name + ": " + ax.segment_labels[i] + "  (t = " + (v - i).toFixed(2) + ")";
+        } else {
+          title = ax.name + " " + ax.labels[Math.round(v)];
+        }
+        if (sl.title !== title) sl.title = title;
+      });
+    },
+
+    /** The innermost axis that interpolates (the one the time slider drives), or the last axis. */
+    mainAxis() {
+      for (let a = this.axes.length - 1; a >= 0; a--) if (this.axes[a].interpolate) return a;
+      return this.axes.length - 1;
+    },
+
+    setEpoch(s, fromLoop) {
+      s = Number(s);
+      if (!isFinite(s) || this.axes.length === 0) return;
+      if (this.axes.length === 1) return this.setAxis(0, s, fromLoop);
+      const m = this.mainAxis(), sizes = this.axes.map(sizeOf);
+      const strides = sizes.map((_, a) => sizes.slice(a + 1).reduce((x, y) => x * y, 1));
+      let rest = Math.max(0, s);
+      const pos = sizes.map((n, a) => {
+        const k = Math.min(n - 1, Math.floor(rest / strides[a]));
+        rest -= k * strides[a];
+        return k;
+      });
+      pos[m] = Math.min(sizes[m] - 1, pos[m] + rest / strides[m]);
+      pos.forEach((v, a) => this.setAxis(a, v, true));
+      if (!fromLoop) {
+        this.writeState();
+        this.requestFrame();
+      }
+    },
+
+    toggleTimePlay() { this.playAxis(this.mainAxis()); },
+    setLayer(v, fromLoop) { this.setAxis(this.mainAxis(), v, fromLoop); },
+    setEpochIndex(e) { this.setAxis(0, e); },
+  });
+
+  Object.defineProperties(P, {
+    epoch: {
+      get() {
+        let flat = 0, stride = 1;
+        for (let a = this.axes.length - 1; a >= 0; a--) {
+          flat += Math.floor(this.pos[a] + 1e-12) * stride;
+          stride *= sizeOf(this.axes[a]);
+        }
+        const m = this.mainAxis(), f = m >= 0 ? this.pos[m] - Math.floor(this.pos[m] + 1e-12) : 0;
+        let sm = 1;
+        for (let a = this.axes.length - 1; a > m; a--) sm *= sizeOf(this.axes[a]);
+        return flat + Math.max(0, f) * sm;
+      },
+    },
+    timePlaying: { get() { return this.axisPlaying >= 0; } },
+    epochIndex: { get() { return this.axes.length > 1 ? this.pos[0] : 0; } },
+    layerPos: { get() { return this.axes.length > 1 ? this.pos[this.mainAxis()] : 0; } },
+  });
+})();

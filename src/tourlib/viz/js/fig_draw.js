@@ -1,0 +1,104 @@
+// @module fig_draw
+// @requires fig_panel tour_raster fig_bridge
+/*
+ * Drawing one panel (methods added to tourlib.fig.Panel): the raster buffer and its placement in
+ * the image_rgba glyph, ghosts under active points, rings, image thumbnails, the origin cross and
+ * the axis handles' labels; pushPixels hands the buffer to Bokeh (straight into the glyph's
+ * canvas, or through the data source). The pixel rules are tour_raster.js (= viz/raster.py).
+ */
+(function () {
+  "use strict";
+  const tl = globalThis.tourlib;
+  if (tl.fig.Panel.prototype.draw) return;
+  const Bridge = tl.bridge;
+
+  Object.assign(tl.fig.Panel.prototype, {
+    ensureRaster(view) {
+      let changed = false;
+      if (view.W !== this.W || view.H !== this.H) {
+        this.W = view.W;
+        this.H = view.H;
+        this.buf = new Uint32Array(view.W * view.H);
+        this.imageData = new ImageData(new Uint8ClampedArray(this.buf.buffer), view.W, view.H);
+        this.fill = tl.raster.makeSplat(this.inst.cfg.fill, view.W);
+        const ring = this.inst.cfg.ring;
+        this.ring = ring && ring.length ? tl.raster.makeSplat(ring, view.W) : null;
+        changed = true;
+      }
+      const placement = [view.x0, view.x1, view.y0, view.y1, view.W, view.H].join(",");
+      if (changed || placement !== this.placement) {
+        this.placement = placement;
+        this.imageSource.data = {
+          image: [Bridge.ndarray(this.buf, [view.H, view.W])],
+          x: [view.x0],
+          y: [view.y1],
+          dw: [view.x1 - view.x0],
+          dh: [view.y1 - view.y0],
+        };
+        this.grid = null;
+      }
+    },
+
+    ensureSprites() {
+      if (this.sprites || !this.images) return;
+      const [M, h, w, c] = this.images.shape;
+      const S = this.inst.cfg.image_size;
+      const rgb = [];
+      for (let m = 0; m < M; m++) rgb.push(this.inst.classRGB[this.labels[this.imageIndex[m]]]);
+      this.sprites = tl.raster.makeSprites(this.images, M, h, w, c, S, rgb);
+    },
+
+    draw(view) {
+      const R = tl.raster, inst = this.inst;
+      this.buf.fill(0);
+      const ox = Math.floor((0 - view.x0) * view.W / (view.x1 - view.x0));
+      const oy = Math.floor((view.y1 - 0) * view.H / (view.y1 - view.y0));
+      R.drawCross(this.buf, view.W, view.H, ox, oy, inst.crossColor);
+      if (this.ghostCount > 0) {
+        R.drawDots(this.buf, this.proj, this.ghostList, this.ghostCount, this.labels, inst.ghostPalette, this.fill, null, 0, view);
+      }
+      const all = this.ghostCount === 0 ? null : this.activeList;
+      const images = inst.mode === "images" && this.images !== null;
+      // in image mode the dots are only context: faint, under the thumbnails
+      const palette = images ? inst.ghostPalette : inst.palette;
+      R.drawDots(this.buf, this.proj, all, this.activeCount, this.labels, palette, this.fill, images ? null : this.ring, inst.ringColor, view);
+      if (images) {
+        this.ensureSprites();
+        R.drawSprites(this.buf, this.proj, this.imageIndex, this.spriteShow, this.sprites, inst.cfg.image_size, view);
+      }
+      if (inst.cfg.show_handles) this.drawHandleLabels(view);
+    },
+
+    /** Axis labels just beyond each handle end, 14 CSS px further out from the origin. */
+    drawHandleLabels(view) {
+      const inst = this.inst, d = this.d, s = inst.cfg.handle_scale, B = inst.B;
+      const dpr = window.devicePixelRatio || 1;
+      if (!this.labels2d || this.labelsDpr !== dpr) {
+        this.labels2d = inst.cfg.axis_labels.map((t) => tl.raster.makeLabel(String(t), 11, dpr));
+        this.labelsDpr = dpr;
+      }
+      const kx = view.W / (view.x1 - view.x0), ky = view.H / (view.y1 - view.y0);
+      for (let i = 0; i < d; i++) {
+        const x = s * B[2 * i], y = s * B[2 * i + 1];
+        const px = (x - view.x0) * kx, py = (view.y1 - y) * ky;
+        const dx = x * kx, dy = -y * ky, len = Math.hypot(dx, dy);
+        const ux = len > 1e-9 ? dx / len : 0, uy = len > 1e-9 ? dy / len : -1;
+        const L = this.labels2d[i];
+        // push the chip out along the handle so that its nearest edge clears the end marker
+        const out = 9 * dpr + 0.5 * Math.abs(ux) * L.w + 0.5 * Math.abs(uy) * L.h;
+        tl.raster.drawLabel(this.buf, view.W, view.H, L, px + ux * out, py + uy * out);
+      }
+    },
+
+    /** Hand the pixels to the image glyph: straight into its canvas, or via the data source. */
+    pushPixels() {
+      const canvas = Bridge.imageCanvas(this.rv, this.W, this.H);
+      if (canvas) {
+        canvas.getContext("2d").putImageData(this.imageData, 0, 0);
+        return true;
+      }
+      this.imageSource.change.emit();
+      return false;
+    },
+  });
+})();
