@@ -15,9 +15,11 @@ Class ``k`` of a ReLU run is **dead** at ``e`` when ``alive[e, k] == 0``. Withou
 ReLU nothing is dead (a negative logit still gets a gradient), so ``dead`` is all
 False for the ablation.
 
-Sizes: the ``"default"`` preset is sized for a 2-core CPU (20 seeds × 2 variants of a
-shorter run than the book's default MNIST run; about 2.5 s per seed-epoch pair of
-variants, see ``benchmarks/bench_sweep.py``); ``"full"`` (``TOURBOOK_SCALE=full``) is
+Sizes: the ``"default"`` preset is sized for a 2-core CPU: 20 seeds × 2 variants of a
+shorter run than the book's default MNIST run (5000 images × 20 epochs instead of
+10000 × 30). Measured on the shared build machine: about 16 CPU seconds per run
+(the book's run: about 35), so 40 runs are about 11 CPU minutes, 5 to 6 minutes on 2
+free cores (``benchmarks/bench_sweep.py`` measures it side by side); ``"full"`` (``TOURBOOK_SCALE=full``) is
 the article's scale, for a GPU. Each run is cached on its own at
 ``<cache>/sweep/mnist-<key>.npz``, keyed by :func:`tourlib.store.config_hash` of the
 run's full configuration (:func:`tourlib.nets.run_config`) plus :data:`SWEEP_VERSION`,
