@@ -197,8 +197,7 @@ def _frontend_session() -> str:
 
 def live_js(modules) -> str:
     """The JavaScript a live page needs for ``modules``; each file skips itself if already loaded."""
-    return "
-".join(p.read_text(encoding="utf-8") for p in js_bundle(modules))
+    return "\n".join(p.read_text(encoding="utf-8") for p in js_bundle(modules))
 
 
 def load_live(modules=None) -> None:
