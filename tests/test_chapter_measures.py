@@ -86,3 +86,21 @@ def test_run_tours_take_bundles(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="one epoch"):
         softmax_tour(test)
     assert attack_tour(test.points, test.images, source=3, classes=run.classes) is not None
+
+
+def test_layer_tour_inputs_follow_the_bundle(tmp_path, monkeypatch):
+    from tourlib.nets.trajectory import layer_tour_inputs
+
+    monkeypatch.setenv("TOURBOOK_CACHE", str(tmp_path))
+    rng = np.random.default_rng(0)
+    data = (rng.integers(0, 256, (200, 28, 28), dtype=np.uint8), rng.integers(0, 10, 200),
+            rng.integers(0, 256, (60, 28, 28), dtype=np.uint8), rng.integers(0, 10, 60))
+    tr = training_trajectory("mnist", seed=0, early=(1,), data=data, epochs=2, train_size=120, n_record=30,
+                             batch_size=16, device="cpu")
+    import tourlib.nets.bundle as bundle
+
+    monkeypatch.setattr(bundle, "_split_images", lambda ds, split: data[2] if split == "test" else data[0])
+    lt = layer_tour_inputs(tr, n=12, k=4, seed=0)
+    assert lt.X.shape == (12, 784) and len(lt.networks) == 3
+    assert lt.sequence.n_epochs == 3 and lt.predictions.shape == (3, 12)
+    np.testing.assert_allclose(lt.X, lt.data.images.reshape(12, -1) / 255.0)

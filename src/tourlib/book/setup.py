@@ -2,18 +2,19 @@
 
 A chapter's first (hidden) cell is::
 
+    import numpy as np
     from tourlib.book import chapter_setup
-    book = chapter_setup()          # seed 0, one PyTorch thread, ≤ 2 BLAS threads
-    SEED, THREADS, rng = book.seed, book.threads, book.rng
 
-and the same names are what the visible code and the exercises use. ``threads`` is part of every
+    SEED, THREADS, rng = chapter_setup()   # seed 0, one PyTorch thread, ≤ 2 BLAS threads
+
+shown to the reader, so that every later visible cell and every solution runs when copied after it. ``threads`` is part of every
 training run's cache key, so all chapters share it (and so share cached runs).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 #: BLAS / OpenMP threads (set before numpy loads when this module is imported first).
 BLAS_THREADS = "2"
@@ -29,13 +30,13 @@ SEED = 0
 THREADS = 1
 
 
-@dataclass(frozen=True)
-class BookSettings:
-    """What :func:`chapter_setup` fixed: ``seed``, ``threads`` and a generator ``rng`` seeded by ``seed``."""
+class BookSettings(NamedTuple):
+    """What :func:`chapter_setup` fixed: ``seed``, ``threads`` and a generator ``rng`` seeded by ``seed``
+    (a tuple, so ``SEED, THREADS, rng = chapter_setup()``)."""
 
     seed: int
     threads: int
-    rng: np.random.Generator = field(repr=False, compare=False)
+    rng: np.random.Generator
 
 
 def chapter_setup(seed: int = SEED, threads: int = THREADS, *, torch_seed: bool = False) -> BookSettings:

@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["Trajectory", "training_trajectory"]
+__all__ = ["Trajectory", "training_trajectory", "LayerTour", "layer_tour_inputs"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,3 +46,33 @@ def training_trajectory(dataset: str, *, seed: int, threads: int = 1, early: Seq
     gap = max((float(np.abs(short[e].softmax["test"][-1] - final.softmax["test"][e]).max()) for e in early),
               default=0.0)
     return Trajectory(run=final, epochs=[0, *early, final.epochs], models=models, gap=gap)
+
+
+@dataclass(frozen=True, eq=False)
+class LayerTour:
+    """What a layer tour of a trajectory needs: ``data`` (the recorded points' bundle, last epoch),
+    ``X`` (their input pixels as ``n×d`` float64 rows), ``networks`` (one list of
+    :mod:`tourlib.align` layers per kept epoch), ``sequence`` (:func:`tourlib.align.layer_sequence`)
+    and ``predictions`` (``len(epochs)×n``)."""
+
+    data: object
+    X: np.ndarray
+    networks: list
+    sequence: object
+    predictions: np.ndarray
+
+
+def layer_tour_inputs(trajectory: Trajectory, *, n: int, k: int, seed: int, split: str = "test") -> LayerTour:
+    """``n`` recorded ``split`` points (drawn with ``seed``) through every network of ``trajectory``,
+    ``k`` aligned coordinates per activation (see :func:`tourlib.align.layer_sequence`)."""
+    from ..align import layer_sequence
+    from .inputs import images_to_tensor
+    from .torch_layers import layers_from_torch
+
+    data = trajectory.run.data(split, epochs=-1, n=n, seed=seed)
+    x = images_to_tensor(data.images)
+    X = x.reshape(len(data), -1).numpy().astype(np.float64)
+    nets = [layers_from_torch(m, tuple(x.shape[1:])) for m in trajectory.models]
+    seq = layer_sequence(X, nets, k=k, epochs=trajectory.epochs, seed=seed)
+    preds = trajectory.run.predictions[split][trajectory.epochs][:, data.positions]
+    return LayerTour(data=data, X=X, networks=nets, sequence=seq, predictions=preds)
