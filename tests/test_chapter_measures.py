@@ -104,3 +104,24 @@ def test_layer_tour_inputs_follow_the_bundle(tmp_path, monkeypatch):
     assert lt.X.shape == (12, 784) and len(lt.networks) == 3
     assert lt.sequence.n_epochs == 3 and lt.predictions.shape == (3, 12)
     np.testing.assert_allclose(lt.X, lt.data.images.reshape(12, -1) / 255.0)
+
+
+def test_class_attack_attacks_one_class_and_records_the_real_layers():
+    from types import SimpleNamespace
+
+    from tourlib.attack.context import class_attack, final_images
+    from tourlib.nets.bundle import RunData
+
+    rng = np.random.default_rng(0)
+    n = 6
+    labels = np.array([8, 8, 3, 8, 1, 3])
+    data = RunData(points=rng.random((n, 10)), labels=labels, classes=tuple(map(str, range(10))),
+                   images=rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), predictions=labels,
+                   times=[0], positions=np.arange(n), indices=np.arange(n), split="test", layer="softmax")
+    model = build_model("mnist", True, seed=0).eval()
+    rec = class_attack(model, data, 8, 0, epsilon=0.01, steps=2)
+    assert rec.activations["softmax"].shape == (3, 3, 10)
+    assert final_images(rec).shape == (3, 28, 28) and final_images(rec).dtype == np.uint8
+    np.testing.assert_array_equal(final_images(SimpleNamespace(images=rec.images[:1])), data.images[labels == 8])
+    with pytest.raises(ValueError, match="different"):
+        class_attack(model, data, 3, 3, epsilon=0.01, steps=1)

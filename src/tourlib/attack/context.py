@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["with_fixed", "layer_recorder"]
+__all__ = ["with_fixed", "layer_recorder", "final_images", "class_attack"]
 
 
 def with_fixed(moving, *fixed) -> np.ndarray:
@@ -41,3 +41,30 @@ def layer_recorder(model, layers: Sequence[str]):
         return trace_batch(model, x, names)
 
     return record
+
+
+def final_images(record) -> np.ndarray:
+    """The attacked images after the last step as uint8 (``N×H×W`` grey, ``N×H×W×3`` colour)."""
+    x = np.asarray(record.images[-1])
+    x = x[:, 0] if x.shape[1] == 1 else np.moveaxis(x, 1, -1)
+    return (np.clip(x, 0, 1) * 255).round().astype(np.uint8)
+
+
+def class_attack(model, data, source: int, target: int, *, epsilon: float, steps: int,
+                 layers: Sequence[str] = ("relu_logits", "softmax")):
+    """The strict targeted attack of the book (:class:`tourlib.attack.analysis.TargetLogitUnclipped`,
+    iterated FGSM for ``steps`` steps, never stopping early) on the points of class ``source`` in
+    ``data`` (a :class:`tourlib.nets.bundle.RunData`), recording the real network's ``layers``."""
+    from .analysis import TargetLogitUnclipped
+    from .fgsm import targeted_fgsm
+
+    if int(source) == int(target):
+        raise ValueError("choose a target class different from the source class")
+    pick = data.where(data.labels == int(source))
+    if len(pick) == 0:
+        raise ValueError(f"the bundle holds no point of class {source}")
+    imgs = pick.images
+    x = (imgs[:, None] if imgs.ndim == 3 else np.moveaxis(imgs, -1, 1)).astype(np.float32) / 255.0
+    return targeted_fgsm(TargetLogitUnclipped(model, int(target)), x, int(target), epsilon=epsilon, steps=steps,
+                         labels=int(source), stop_at_target=False, output="logits",
+                         activations=layer_recorder(model, layers))
