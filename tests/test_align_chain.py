@@ -8,7 +8,8 @@ from scipy.stats import ortho_group
 from torch import nn
 
 from tourlib.align import (Conv2d, Dense, IdentityBasis, MaxPool2d, Softmax, align_network,
-                           carry_view, layer_transition, layers_from_torch, padded_input, relu)
+                           carry_view, layer_transition, padded_input, relu)
+from tourlib.nets.torch_layers import layers_from_torch
 
 torch.set_num_threads(1)
 

@@ -87,7 +87,7 @@ def test_a_zero_or_bad_pooling_window_is_a_clear_error(make, message):
 def test_layers_from_torch_names_the_layer_that_does_not_fit_its_input():
     from torch import nn
 
-    from tourlib.align import layers_from_torch
+    from tourlib.nets.torch_layers import layers_from_torch
 
     cases = [
         (nn.Sequential(nn.MaxPool2d(0)), (1, 4, 4), "layer '0': MaxPool2d kernel_size must be a positive int"),

@@ -76,3 +76,51 @@ def test_pages_render_offline_without_errors(built_book, repo_root, browser, art
             if blank:
                 problems.append(f"{rel}: figures that drew nothing: {blank} ({pixels})")
     assert not problems, "\n".join(problems)
+
+
+#: Numbers written for a machine, which must not reach the prose (issue 12, item 8).
+MACHINE_NUMBERS = re.compile(r"\d(?:\.\d+)?e[+-]\d{2}\b|np\.float\d\d|np\.int\d\d|\bnan\b")
+
+
+def prose_text(html: str) -> str:
+    """The reader's prose of a built page: paragraphs, list items, table cells and headings of the article,
+    without code cells, their outputs, scripts and styles."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("article") or soup.find("main") or soup
+    for tag in main.select("script, style, pre, code, div.cell, div.cell_output, div.highlight, .tourlib-figure"):
+        tag.decompose()
+    return "\n".join(t.get_text(" ", strip=True) for t in main.find_all(["p", "li", "td", "th", "h1", "h2", "h3",
+                                                                          "h4", "dt", "dd"]))
+
+
+def test_prose_has_no_machine_notation(built_book, repo_root):
+    offenders = {}
+    for rel in toc_pages(repo_root):
+        text = prose_text((built_book / rel).read_text(errors="replace"))
+        hits = sorted({m.group(0) for m in MACHINE_NUMBERS.finditer(text)})
+        if hits:
+            offenders[rel] = hits[:5]
+    assert not offenders, f"machine-formatted numbers in the prose (use tourlib.book's formatters): {offenders}"
+
+
+def test_glued_values_read_as_the_text_around_them(built_book, repo_root, browser):
+    """Glued text is not bold (only its figures may differ): computed font weight equals its paragraph's."""
+    problems = []
+    with serve_directory(built_book) as base:
+        for rel in toc_pages(repo_root):
+            if "pasted-text" not in (built_book / rel).read_text(errors="replace"):
+                continue
+            context, page, log = open_page(browser, f"{base}/{rel}", allowed_prefix=base)
+            try:
+                page.wait_for_load_state("networkidle")
+                bold = page.evaluate("""() => [...document.querySelectorAll('p span.pasted-text')]
+                    .filter(s => getComputedStyle(s).fontWeight !== getComputedStyle(s.closest('p')).fontWeight
+                                 && !s.closest('strong, b'))
+                    .map(s => s.textContent.slice(0, 40))""")
+            finally:
+                context.close()
+            if bold:
+                problems.append(f"{rel}: {len(bold)} glued spans heavier than their paragraph, e.g. {bold[:3]}")
+    assert not problems, "\n".join(problems)

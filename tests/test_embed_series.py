@@ -73,7 +73,7 @@ def test_tsne_series_is_cached_by_inputs_and_parameters(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("recomputed although cached")
 
-    monkeypatch.setattr(emb, "_tsne", fail)
+    monkeypatch.setattr(emb, "_tsne_epoch", fail)
     np.testing.assert_array_equal(tsne_series(x, seed=0, perplexity=10, max_iter=250), first)
     with pytest.raises(AssertionError, match="recomputed"):  # another parameter is another entry
         tsne_series(x, seed=0, perplexity=11, max_iter=250)
@@ -163,3 +163,26 @@ def test_fixed_linear_series_is_one_map_for_all_epochs():
 def test_bad_input_raises_clear_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_series_take_n_components_and_share_one_skeleton(monkeypatch, tmp_path):
+    """Both non-linear series embed in k dimensions (the UMAP Tour needs 15) and 2-D cache keys
+    are those of before (n_components only enters the key when it is not 2)."""
+    monkeypatch.setenv("TOURBOOK_CACHE", str(tmp_path))
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(size=(30, 20)), rng.normal(size=(30, 20)) + 6])[None].repeat(2, axis=0)
+    u = umap_series(x, seed=0, n_components=15, n_neighbors=10)
+    assert u.shape == (2, 60, 15) and u.dtype == np.float32 and np.isfinite(u).all()
+    t3 = tsne_series(x[:1], seed=0, n_components=3, perplexity=10)
+    assert t3.shape == (1, 60, 3)
+    with pytest.raises(ValueError, match="at most 3"):
+        tsne_series(x, seed=0, n_components=4)
+    with pytest.raises(ValueError, match="n_components"):
+        umap_series(x, seed=0, n_components=0)
+    import tourlib.embed.embeddings as emb
+
+    seen = []
+    monkeypatch.setattr(emb, "cached_series", lambda method, config, compute, cache: seen.append(config))
+    emb.umap_series(x, seed=0, n_neighbors=10)
+    emb.umap_series(x, seed=0, n_neighbors=10, n_components=5)
+    assert "n_components" not in seen[0] and seen[1]["n_components"] == 5

@@ -9,6 +9,7 @@ import pytest
 from bokeh.models import ColumnDataSource, Div, Slider
 
 from tourlib.nets import build_model, layer_activations
+from tourlib.nets.opened import OpenedNetwork, open_network
 from tourlib.viz.embed import save_html
 from tourlib.viz.network_figure import KIND_COLORS, layer_profile_figure, network_figure
 
@@ -30,7 +31,7 @@ def sources(layout):
 
 def test_blocks_heatmaps_and_epochs():
     nets = [build_model("mnist", True, seed=s) for s in (0, 1, 2)]
-    layout = network_figure(nets, image(), 3, classes=CLASSES, epochs=[0, 5, 30])
+    layout = network_figure(open_network(nets, image()), 3, classes=CLASSES, epochs=[0, 5, 30])
     heat, bars = sources(layout)
     assert heat.data["name"][0] == "input" and heat.data["name"][-1] == "softmax"
     assert len(heat.data["name"]) == 12  # input + 11 layers
@@ -47,10 +48,24 @@ def test_blocks_heatmaps_and_epochs():
     assert blocks.data["kind"][:3] == ["linear", "other", "component-wise"]
     assert blocks.data["color"][0] == KIND_COLORS["linear"]
     assert len(list(layout.select({"type": Slider}))) == 1
-    one = network_figure(nets[0], image(), 3, classes=CLASSES)
+    one = network_figure(open_network(nets[0], image()), 3, classes=CLASSES)
     assert len(list(one.select({"type": Slider}))) == 0
     with pytest.raises(ValueError, match="label"):
-        network_figure(nets, image(), 11, classes=CLASSES)
+        network_figure(open_network(nets, image()), 11, classes=CLASSES)
+    with pytest.raises(TypeError, match="open_network"):
+        network_figure(nets, 3, classes=CLASSES)
+    with pytest.raises(ValueError, match="activations"):
+        OpenedNetwork(names=["a"], kinds=["linear"], shapes=[(2,), (1,)], activations=[[np.zeros(2)]],
+                      probabilities=[np.ones(1)])
+
+
+def test_importing_viz_does_not_import_torch():
+    import subprocess
+    import sys
+
+    code = "import sys, tourlib.viz, tourlib.viz.network_figure; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", "import tourlib.viz pulled in torch"
 
 
 def test_layer_profile_checks_lengths():
@@ -63,7 +78,7 @@ def test_layer_profile_checks_lengths():
 @pytest.mark.browser
 def test_epoch_slider_swaps_heatmaps_and_prediction(browser, tmp_path):
     nets = [build_model("mnist", True, seed=s) for s in (0, 1)]
-    layout = network_figure(nets, image(), 3, classes=CLASSES, epochs=["0", "9"])
+    layout = network_figure(open_network(nets, image()), 3, classes=CLASSES, epochs=["0", "9"])
     path = save_html(layout, tmp_path / "net.html")
     context, page, log = open_page(browser, path.as_uri(), "file://", viewport=(1000, 700))
     try:

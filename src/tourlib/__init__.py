@@ -9,6 +9,7 @@ The map of the package (one idea per module; see ``README.md`` beside this file)
 ``tourlib.attack`` adversarial perturbations and their recording
 ``tourlib.viz``    Bokeh figures, their browser engine (``viz/js``), live widgets, export
 ``tourlib.store``  cache folder, configuration hashes, atomic writes
+``tourlib.book``   what chapters share: setup, numbers for prose, glue, live sections
 ``tourlib.sphinxext`` the Sphinx extension that makes the built book self-contained
 
 Conventions: data are row vectors (``X`` is N×d), maps act on the right (``X @ M``), a view is an

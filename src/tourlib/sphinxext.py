@@ -101,4 +101,5 @@ def setup(app):
     app.connect("config-inited", _configure_offline, priority=900)
     app.connect("builder-inited", _copy_assets)
     app.connect("html-page-context", _page_scripts)
+    app.add_css_file("tourbook.css")   # book/_static/tourbook.css: glued values read as the text around them
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

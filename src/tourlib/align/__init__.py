@@ -14,8 +14,9 @@ Modules (one job each):
 ``transition``     :class:`Alignment` (bases of one layer), :class:`Transition` (endpoints,
                    ``at(t)``), :func:`layer_transition`
 ``svd_align``      SVD of dense layers; bias rotated by V
-``layers``         layer descriptions (Dense, Conv2d, pooling, component-wise, softmax) and
-                   :func:`layers_from_torch`
+``layers``         layer descriptions (Dense, Conv2d, pooling, component-wise, softmax);
+                   a PyTorch model becomes such a list with
+                   :func:`tourlib.nets.torch_layers.layers_from_torch`
 ``chain``          :func:`align_network`, :func:`carry_view` (continuity between layers)
 ``conv_matrix``    a convolution as an explicit matrix (identity basis, C×H×W order)
 ``conv_svd``       SVD of convolutions via the FFT (Sedghi, Gupta & Long 2018), applied
@@ -24,36 +25,64 @@ Modules (one job each):
 ``pooling``        max-pooling through average pooling (the article's treatment)
 ``padding``        zero padding to a common width
 ``basis``          orthogonal bases as operators; coordinate embeddings
-``procrustes``     orthogonal Procrustes ``min ‖A R − B‖`` for aligning embeddings
+``procrustes``     orthogonal Procrustes ``min ‖A R − B‖`` (the book's one implementation:
+                   layer frames here, screen layouts in :mod:`tourlib.embed.screen`)
 =================  ===================================================================
+
+Names are imported lazily (``import tourlib.align`` loads only what is used: the convolution
+modules need PyTorch, the layer axis does not).
 """
 
+import sys
+import types
+from importlib import import_module
+
+# Plain linear algebra, loaded now (no PyTorch):
 from .basis import Basis, CompletedBasis, CoordinateEmbedding, DenseBasis, IdentityBasis, complete_basis
 from .chain import AlignedPath, align_network, carry_view, padded_input
-from .conv_matrix import conv_geometry, conv_matrix
-from .conv_padding import PaddingError, circular_padding_error
 from .conv_svd import ConvSVD, FourierBasis, conv_svd
-from .layers import (AvgPool2d, Componentwise, Conv2d, Dense, MaxPool2d, Softmax,
-                     layers_from_torch, relu)
 from .layer_sequence import LayerSequence, layer_sequence
 from .padding import common_width, pad_columns
-from .pooling import PoolWindowBasis, maxpool_alignment
 from .procrustes import ProcrustesFit, procrustes_align
 from .svd_align import LinearSVD, dense_alignment, linear_svd
 from .transition import Alignment, Transition, layer_transition
 
-__all__ = [
-    "LayerSequence", "layer_sequence",
-    "Alignment", "Transition", "layer_transition",
-    "LinearSVD", "linear_svd", "dense_alignment",
-    "Dense", "Conv2d", "AvgPool2d", "MaxPool2d", "Componentwise", "Softmax", "relu",
-    "layers_from_torch",
-    "AlignedPath", "align_network", "carry_view", "padded_input",
-    "conv_geometry", "conv_matrix",
-    "ConvSVD", "FourierBasis", "conv_svd",
-    "PaddingError", "circular_padding_error",
-    "PoolWindowBasis", "maxpool_alignment",
-    "pad_columns", "common_width",
-    "Basis", "DenseBasis", "IdentityBasis", "CompletedBasis", "complete_basis", "CoordinateEmbedding",
-    "ProcrustesFit", "procrustes_align",
+# Loaded on first use (they run convolutions and pooling with PyTorch):
+_LAZY = {
+    "conv_matrix": ["conv_geometry", "conv_matrix"],
+    "conv_padding": ["PaddingError", "circular_padding_error"],
+    "layers": ["AvgPool2d", "Componentwise", "Conv2d", "Dense", "MaxPool2d", "Softmax", "relu"],
+    "pooling": ["PoolWindowBasis", "maxpool_alignment"],
+}
+_HOME = {name: module for module, names in _LAZY.items() for name in names}
+
+__all__ = sorted(_HOME) + [
+    "Basis", "CompletedBasis", "CoordinateEmbedding", "DenseBasis", "IdentityBasis", "complete_basis",
+    "AlignedPath", "align_network", "carry_view", "padded_input", "ConvSVD", "FourierBasis", "conv_svd",
+    "LayerSequence", "layer_sequence", "common_width", "pad_columns", "ProcrustesFit", "procrustes_align",
+    "LinearSVD", "dense_alignment", "linear_svd", "Alignment", "Transition", "layer_transition",
 ]
+
+
+def __getattr__(name):
+    if name in _HOME:
+        return getattr(import_module(f"{__name__}.{_HOME[name]}"), name)
+    if name == "layers_from_torch":
+        raise AttributeError("layers_from_torch moved to tourlib.nets.torch_layers (also tourlib.nets.layers_from_torch)")
+    raise AttributeError(f"module 'tourlib.align' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_HOME))
+
+
+class _Package(types.ModuleType):
+    """Importing a submodule (``conv_matrix``) must not hide the function of the same name."""
+
+    def __setattr__(self, key, value):
+        if isinstance(value, types.ModuleType) and key in __all__ and hasattr(value, key):
+            value = getattr(value, key)
+        super().__setattr__(key, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -156,7 +156,7 @@ def layer_sequence(X, networks, *, k: int = 16, epochs: Sequence[Any] | None = N
     ----------
     X : N×p input rows (images flattened C×H×W, as the network sees them).
     networks : a list of :mod:`tourlib.align.layers` objects (e.g. from
-        :func:`tourlib.align.layers_from_torch`), or a list of such lists, one per epoch
+        :func:`tourlib.nets.torch_layers.layers_from_torch`), or a list of such lists, one per epoch
         (same architecture).
     k : coordinates kept per activation (see :class:`LayerSequence`).
     epochs : labels of the epochs (default 0, 1, …).

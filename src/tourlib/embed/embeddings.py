@@ -4,7 +4,8 @@ Every function takes ``snapshots``, an array ``T×n×d``: ``T`` epochs (or any
 ordered states) of the same ``n`` points, each a row vector in ``d``
 dimensions (e.g. ``run.softmax["test"][epochs]``). Every function returns
 ``T×n×2`` float32 screen coordinates, one 2-D layout per epoch, point ``i``
-being row ``i`` in every epoch.
+being row ``i`` in every epoch (t-SNE and UMAP: ``T×n×k`` with ``n_components=k``;
+both run through one skeleton, :func:`_embedding_series`).
 
 Non-linear methods (slow; cached on disk, see :mod:`tourlib.embed.cache`):
 
@@ -33,6 +34,7 @@ Seeds: ``seed`` is split by ``numpy.random.SeedSequence(seed).spawn(T)``; epoch
 from __future__ import annotations
 
 import importlib.metadata
+from typing import Callable
 
 import numpy as np
 
@@ -84,6 +86,39 @@ def _epoch_seeds(seed: int, t: int) -> list[int]:
     return [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(seed).spawn(t)]
 
 
+# --- the shared skeleton of the non-linear series ------------------------------------------
+
+def _check_components(n_components, d: int) -> int:
+    if isinstance(n_components, bool) or not isinstance(n_components, (int, np.integer)) or not 1 <= n_components:
+        raise ValueError(f"n_components must be a positive int (2 for a screen, 15 for the UMAP Tour's "
+                         f"layer embeddings), got {n_components!r}")
+    return int(n_components)
+
+
+def _embedding_series(method: str, x: np.ndarray, *, seed: int, n_components: int, chained: bool,
+                      cache: bool, versions: dict, params: dict, fit: Callable) -> np.ndarray:
+    """The loop every non-linear series shares: one embedding per epoch, seeded by child ``t`` of
+    ``SeedSequence(seed)``, epoch ``t ≥ 1`` initialised with epoch ``t − 1``'s result when
+    ``chained``; cached under a config naming the method, library versions, data, seed and
+    ``params``. ``fit(x_t, seed_t, init, n_components)`` embeds one epoch (``init`` None or the
+    previous layout). 2-D series keep the cache keys they had before ``n_components`` existed."""
+    config = {"method": method, "code": EMBED_CODE_VERSION, **versions, "data": array_fingerprint(x),
+              "seed": seed, **params, "chained": bool(chained)}
+    if n_components != 2:
+        config["n_components"] = n_components
+
+    def compute() -> np.ndarray:
+        t, n, _ = x.shape
+        seeds = _epoch_seeds(seed, t)
+        out = np.empty((t, n, n_components), np.float32)
+        for i in range(t):
+            init = out[i - 1].astype(np.float64) if chained and i > 0 else None
+            out[i] = fit(x[i], seeds[i], init, n_components)
+        return out
+
+    return cached_series(method, config, compute, cache)
+
+
 # --- t-SNE -----------------------------------------------------------------------------------
 
 #: scikit-learn's default early exaggeration, used for every independent epoch and for epoch 0.
@@ -97,9 +132,10 @@ def tsne_series(
     perplexity: float = 30.0,
     chained: bool = False,
     max_iter: int = 500,
+    n_components: int = 2,
     cache: bool = True,
 ) -> np.ndarray:
-    """t-SNE of every epoch (``sklearn.manifold.TSNE``, Barnes-Hut, Euclidean), ``T×n×d → T×n×2``.
+    """t-SNE of every epoch (``sklearn.manifold.TSNE``, Barnes-Hut, Euclidean), ``T×n×d → T×n×k``.
 
     Parameters
     ----------
@@ -121,45 +157,43 @@ def tsne_series(
         Gradient-descent iterations per epoch (≥ 250, of which the first 250 are
         the exaggeration phase). Default 500, half of scikit-learn's 1000: see
         ``benchmarks/bench_embed.py`` for the time and KL divergence of both.
+    n_components : int
+        Dimensions of each embedding ``k`` (Barnes-Hut t-SNE supports k ≤ 3).
     cache : bool
         Load / save the result in the embedding cache.
 
     Returns
     -------
-    float32 array T×n×2
+    float32 array T×n×k
     """
     x = _check_snapshots(snapshots)
     seed = _check_seed(seed)
     t, n, _ = x.shape
+    k = _check_components(n_components, x.shape[2])
+    if k > 3:
+        raise ValueError(f"Barnes-Hut t-SNE embeds in at most 3 dimensions, got n_components={k}; "
+                         "use umap_series for more")
     if not (isinstance(perplexity, (int, float)) and 1 <= perplexity < n):
         raise ValueError(f"perplexity must be a number in [1, n) = [1, {n}), got {perplexity!r}; "
                          "t-SNE needs more points than neighbours")
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 250:
         raise ValueError(f"max_iter must be an int ≥ 250 (scikit-learn's exaggeration phase), got {max_iter!r}")
-    config = {"method": "tsne", "code": EMBED_CODE_VERSION, "sklearn": _version("scikit-learn"),
-              "data": array_fingerprint(x), "seed": seed, "perplexity": float(perplexity),
-              "chained": bool(chained), "max_iter": int(max_iter)}
-    return cached_series("tsne", config, lambda: _tsne(x, seed, float(perplexity), bool(chained),
-                                                      int(max_iter)), cache)
+    learning_rate = max(n / EARLY_EXAGGERATION / 4, 50.0)
+    fit = lambda xi, seed_i, init, k: _tsne_epoch(xi, seed_i, init, k, float(perplexity), int(max_iter),
+                                                 learning_rate)
+    return _embedding_series("tsne", x, seed=seed, n_components=k, chained=chained, cache=cache,
+                             versions={"sklearn": _version("scikit-learn")},
+                             params={"perplexity": float(perplexity)} | {"max_iter": int(max_iter)}, fit=fit)
 
 
-def _tsne(x: np.ndarray, seed: int, perplexity: float, chained: bool, max_iter: int) -> np.ndarray:
+def _tsne_epoch(xi, seed_i, init, k, perplexity, max_iter, learning_rate):
+    """One epoch's t-SNE (``init`` None: random start with early exaggeration; else from ``init``)."""
     from sklearn.manifold import TSNE
 
-    t, n, _ = x.shape
-    seeds = _epoch_seeds(seed, t)
-    learning_rate = max(n / EARLY_EXAGGERATION / 4, 50.0)
-    out = np.empty((t, n, 2), np.float32)
-    for i in range(t):
-        inherit = chained and i > 0
-        tsne = TSNE(
-            n_components=2, perplexity=perplexity, max_iter=max_iter, learning_rate=learning_rate,
-            early_exaggeration=1.0 if inherit else EARLY_EXAGGERATION,
-            init=out[i - 1].astype(np.float64) if inherit else "random",
-            random_state=seeds[i], method="barnes_hut", n_jobs=1,
-        )
-        out[i] = tsne.fit_transform(x[i])
-    return out
+    return TSNE(n_components=k, perplexity=perplexity, max_iter=max_iter, learning_rate=learning_rate,
+                early_exaggeration=1.0 if init is not None else EARLY_EXAGGERATION,
+                init=init if init is not None else "random", random_state=seed_i, method="barnes_hut",
+                n_jobs=1).fit_transform(xi)
 
 
 # --- UMAP ------------------------------------------------------------------------------------
@@ -171,9 +205,10 @@ def umap_series(
     n_neighbors: int = 15,
     min_dist: float = 0.1,
     chained: bool = False,
+    n_components: int = 2,
     cache: bool = True,
 ) -> np.ndarray:
-    """UMAP of every epoch (``umap.UMAP``, Euclidean, single-threaded), ``T×n×d → T×n×2``.
+    """UMAP of every epoch (``umap.UMAP``, Euclidean, single-threaded), ``T×n×d → T×n×k``.
 
     Parameters
     ----------
@@ -191,42 +226,36 @@ def umap_series(
         own graph. ``True``: epoch ``t ≥ 1`` is initialised with epoch ``t − 1``'s
         result (umap-learn rescales an initial layout to ``[0, 10]`` per axis
         before optimising).
+    n_components : int
+        Dimensions of each embedding ``k`` (the UMAP Tour tours 15-D embeddings).
     cache : bool
         Load / save the result in the embedding cache.
 
     Returns
     -------
-    float32 array T×n×2
+    float32 array T×n×k
     """
     x = _check_snapshots(snapshots)
     seed = _check_seed(seed)
     t, n, _ = x.shape
+    k = _check_components(n_components, x.shape[2])
     if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, (int, np.integer)) or not 2 <= n_neighbors < n:
         raise ValueError(f"n_neighbors must be an int in [2, n) = [2, {n}), got {n_neighbors!r}")
     if not (isinstance(min_dist, (int, float)) and 0 <= min_dist):
         raise ValueError(f"min_dist must be a number ≥ 0, got {min_dist!r}")
-    config = {"method": "umap", "code": EMBED_CODE_VERSION, "umap": _version("umap-learn"),
-              "data": array_fingerprint(x), "seed": seed, "n_neighbors": int(n_neighbors),
-              "min_dist": float(min_dist), "chained": bool(chained)}
-    return cached_series("umap", config, lambda: _umap(x, seed, int(n_neighbors), float(min_dist),
-                                                      bool(chained)), cache)
+    if k >= n - 1:
+        raise ValueError(f"n_components={k} needs more points: UMAP's spectral start needs n > k + 1, got n={n}")
 
+    def fit(xi, seed_i, init, k):
+        import umap
 
-def _umap(x: np.ndarray, seed: int, n_neighbors: int, min_dist: float, chained: bool) -> np.ndarray:
-    import umap
+        return umap.UMAP(n_components=k, n_neighbors=int(n_neighbors), min_dist=float(min_dist),
+                         init=init if init is not None else "spectral", random_state=seed_i,
+                         n_jobs=1).fit_transform(xi)
 
-    t, n, _ = x.shape
-    seeds = _epoch_seeds(seed, t)
-    out = np.empty((t, n, 2), np.float32)
-    for i in range(t):
-        inherit = chained and i > 0
-        model = umap.UMAP(
-            n_components=2, n_neighbors=n_neighbors, min_dist=min_dist,
-            init=out[i - 1].astype(np.float64) if inherit else "spectral",
-            random_state=seeds[i], n_jobs=1,
-        )
-        out[i] = model.fit_transform(x[i])
-    return out
+    return _embedding_series("umap", x, seed=seed, n_components=k, chained=chained, cache=cache,
+                             versions={"umap": _version("umap-learn")},
+                             params={"n_neighbors": int(n_neighbors), "min_dist": float(min_dist)}, fit=fit)
 
 
 # --- linear ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ series is ``T×n×2``.
   grows, shrinks or shifts.
 * **Alignment** (:func:`align_screen`, :func:`rotate_onto`): the orthogonal 2×2 matrix ``Q``
   (rotation, or rotation and reflection) minimising ``‖Ŷ Q − R̂‖_F`` for a
-  reference ``R̂`` (:func:`scipy.linalg.orthogonal_procrustes`), applied as
+  reference ``R̂`` (:func:`tourlib.align.procrustes.procrustes_align`, the book's one Procrustes), applied as
   ``Ŷ Q``. t-SNE and UMAP are blind to rotations and reflections of their
   output, so without this an arbitrary spin of a panel would count as motion.
   Translation and scale are already fixed by the normalisation; the scale is
@@ -30,7 +30,7 @@ series is ``T×n×2``.
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import orthogonal_procrustes
+from ..align.procrustes import procrustes_align
 
 __all__ = ["normalize_screen", "normalize_series", "rotate_onto", "align_screen", "align_series",
            "check_screen_series"]
@@ -83,8 +83,7 @@ def rotate_onto(y, reference) -> np.ndarray:
     ref = _check_layout(reference, "reference")
     if ref.shape != y.shape:
         raise ValueError(f"reference and y must hold the same points: shapes {ref.shape} and {y.shape}")
-    q, _ = orthogonal_procrustes(y, ref)
-    return y @ q
+    return procrustes_align(y, ref).aligned
 
 
 def align_screen(reference, y) -> np.ndarray:

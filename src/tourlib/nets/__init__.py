@@ -13,6 +13,9 @@ Modules (one job each):
 ``runcache``   cache keys and the ``.npz`` run cache
 ``record``     :func:`record_training`, which ties these together
 ``events``     abrupt per-class learning events in a recorded history
+``bundle``     a run's recorded points joined to images, labels and predictions (``run.data()``)
+``opened``     one image's activations through the network (for ``viz.network_figure``)
+``torch_layers``  a PyTorch model as :mod:`tourlib.align` layers (``layers_from_torch``)
 =============  ===============================================================
 
 Typical use::
@@ -31,11 +34,20 @@ from .models import LayeredNet, build_model, layer_names
 from .record import TrainingDivergedError, record_training, run_config
 from .run import TrainingRun
 from .runcache import CODE_VERSION, run_key, run_path
+from .bundle import RunData, run_data, tour_kwargs
+from .opened import OpenedNetwork, open_network
+from .torch_layers import layers_from_torch
 
 __all__ = [
     "CODE_VERSION",
     "LayeredNet",
     "LearningEvent",
+    "OpenedNetwork",
+    "RunData",
+    "layers_from_torch",
+    "open_network",
+    "run_data",
+    "tour_kwargs",
     "SCALES",
     "ScaleSettings",
     "TrainingDivergedError",

@@ -83,6 +83,13 @@ class TrainingRun:
         net.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in self.weights.items()})
         return net.eval()
 
+    def data(self, split: str = "test", **kwargs):
+        """The recorded ``split`` points joined to their images, labels, classes and predictions:
+        :func:`tourlib.nets.bundle.run_data` (``layer``, ``epochs``, ``positions`` / ``n`` + ``seed``)."""
+        from .bundle import run_data
+
+        return run_data(self, split, **kwargs)
+
     def __repr__(self) -> str:
         c = self.config
         return (f"TrainingRun(dataset={c['dataset']!r}, epochs={c['epochs']}, n_record={c['n_record']}, "

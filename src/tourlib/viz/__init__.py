@@ -11,6 +11,8 @@
 ``small_multiples``  grids of 2-D panels of the same points with linked brushing
 ``palette``     class colours
 ``thumbnails``  images as PNG data URIs
+``image_grid``  rows of images as one figure (image strips)
+``run_tours``   the book's training, softmax and attack tours of a run's data bundle
 """
 
 from .embed import FigureOutput, load_live, on_ready, save_html, show, standalone_html

@@ -28,7 +28,6 @@ import math
 from typing import Any, Mapping, Sequence
 
 import numpy as np
-import torch
 from bokeh.layouts import column
 from bokeh.models import ColumnDataSource, CustomJS, Div, HoverTool, LinearColorMapper, Slider
 from bokeh.palettes import Greys256
@@ -46,17 +45,6 @@ _NO_JS = "console.error('tourlib: network_figure.js is not loaded on this page.'
 HEAT_HEIGHT = 100.0  # data units of the tallest heatmap
 BLOCK_WIDTH = 16.0
 GAP = 6.0
-
-
-def layer_kind(module: torch.nn.Module) -> str:
-    """``"linear"`` (Conv2d, Linear), ``"component-wise"`` (element-wise activations) or ``"other"``."""
-    from torch import nn
-
-    if isinstance(module, (nn.Conv2d, nn.Linear)):
-        return "linear"
-    if isinstance(module, (nn.ReLU, nn.Sigmoid, nn.Tanh, nn.LeakyReLU, nn.ELU, nn.GELU)):
-        return "component-wise"
-    return "other"
 
 
 def _mosaic(values: np.ndarray, shape: Sequence[int]) -> np.ndarray:
@@ -83,8 +71,7 @@ def _scaled(a: np.ndarray) -> np.ndarray:
 
 
 def network_figure(
-    models: Any,
-    image: np.ndarray,
+    opened: Any,
     label: int,
     *,
     classes: Sequence[str],
@@ -93,18 +80,17 @@ def network_figure(
     title: str | None = None,
     width: int = 700,
 ):
-    """The network opened for one ``image`` (uint8, H×W or H×W×3), at one or several epochs.
+    """The network opened for one image, at one or several epochs.
 
-    ``models``: a :class:`tourlib.nets.LayeredNet` or a list of them (same architecture, e.g. one per
-    epoch, labelled by ``epochs``); ``label``: the image's true class; ``start``: the epoch index
-    shown first (default the last). Returns a Bokeh layout.
+    ``opened``: the image's activations, an :class:`~tourlib.nets.opened.OpenedNetwork`
+    (``open_network(models, image)``; one entry per epoch, labelled by ``epochs``); ``label``: the
+    image's true class; ``start``: the epoch index shown first (default the last). Returns a Bokeh layout.
     """
-    from tourlib.nets import layer_activations, layer_shapes
-
-    nets = list(models) if isinstance(models, (list, tuple)) else [models]
-    if not nets:
-        raise ValueError("models is empty; give a network or a list of networks")
-    E = len(nets)
+    needed = ("names", "kinds", "shapes", "activations", "probabilities")
+    if not all(hasattr(opened, a) for a in needed):
+        raise TypeError(f"network_figure takes activations, not {type(opened).__name__}: "
+                        "pass tourlib.nets.opened.open_network(models, image)")
+    E = len(opened.activations)
     labels = [str(e) for e in (epochs if epochs is not None else range(E))]
     if len(labels) != E:
         raise ValueError(f"epochs has {len(labels)} labels for {E} networks")
@@ -114,22 +100,11 @@ def network_figure(
     K = len(classes)
     if not 0 <= int(label) < K:
         raise ValueError(f"label must be a class code in 0…{K - 1}, got {label}")
-    img = np.asarray(image)
-    shapes = layer_shapes(nets[0])
-    names = list(shapes)
-    kinds = [layer_kind(getattr(nets[0], n)) for n in names]
-    in_shape = (1, *img.shape) if img.ndim == 2 else (img.shape[2], img.shape[0], img.shape[1])
-
-    acts = []  # per epoch: [input, layer 1, …]
-    probs = []
-    for net in nets:
-        net.eval()
-        a = layer_activations(net, img[None], layers="all")
-        x = img.astype(np.float64) / 255.0
-        x = x if img.ndim == 2 else np.moveaxis(x, 2, 0)
-        acts.append([x.reshape(-1)] + [a[n][0] for n in names])
-        probs.append(np.asarray(a[names[-1]][0], dtype=np.float64))
-    all_shapes = [in_shape] + [tuple(shapes[n]) for n in names]
+    names, kinds = list(opened.names), list(opened.kinds)
+    all_shapes = [tuple(s) for s in opened.shapes]
+    shapes = dict(zip(names, all_shapes[1:]))
+    acts = [[np.asarray(a).reshape(-1) for a in per_epoch] for per_epoch in opened.activations]
+    probs = [np.asarray(p, dtype=np.float64) for p in opened.probabilities]
 
     # geometry: every heatmap is HEAT_HEIGHT tall (vectors: a narrow column), blocks in between
     first = [_mosaic(v, s) for v, s in zip(acts[0], all_shapes)]

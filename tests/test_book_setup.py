@@ -1,0 +1,67 @@
+"""Chapter setup, glue and the live-section skeleton."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tourlib.book import chapter_setup, glue_text, live_section
+
+
+def test_setup_is_seeded_and_checked():
+    a, b = chapter_setup(), chapter_setup()
+    assert a.seed == 0 and a.threads == 1
+    assert np.array_equal(a.rng.integers(0, 1000, 5), b.rng.integers(0, 1000, 5))
+    assert chapter_setup(3).rng.integers(0, 10**9) != chapter_setup(4).rng.integers(0, 10**9)
+    with pytest.raises(ValueError, match="seed"):
+        chapter_setup(-1)
+    with pytest.raises(ValueError, match="threads"):
+        chapter_setup(threads=0)
+
+
+def test_importing_the_book_sets_blas_threads_first():
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", "import tourlib.book, os; print(os.environ['OMP_NUM_THREADS'])"],
+                         capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "2"
+
+
+def test_glue_text_formats(monkeypatch):
+    glued = {}
+    import myst_nb
+
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=True: glued.update({name: (value, display)}))
+    assert glue_text("x", np.float64(0.77)) == "0.77"
+    assert glued["x"] == ("0.77", False)
+    glue_text("n", np.int64(12000))
+    assert glued["n"][0] == "12,000"
+    with pytest.raises(TypeError):
+        glue_text("b", True)
+    with pytest.raises(ValueError, match="name"):
+        glue_text("", 1)
+
+
+def test_live_section_static_and_live(capsys):
+    assert live_section({"seed": 1}, lambda v: None, static=True, display=False) is None
+    calls = []
+    s = live_section({"data set": ["mnist", "cifar10"], "seed": lambda w: w.IntText(value=2)},
+                     lambda v: calls.append(v) or "shown", button="go", static=False, display=False,
+                     actions={"again": lambda sec: calls.append("action")})
+    assert s.controls["data set"].description == "data set"
+    assert s.values() == {"data set": "mnist", "seed": 2}
+    s.controls["data set"].value = "cifar10"
+    s.buttons["go"].click()
+    assert calls == [{"data set": "cifar10", "seed": 2}] and s.shown == "shown"
+    s.buttons["again"].click()
+    assert calls[-1] == "action"
+    changed = []
+    s2 = live_section({"k": (0, 3, 1)}, lambda v: None, static=False, display=False, run_on_start=True,
+                      on_change={"k": lambda sec: changed.append(sec.values()["k"])})
+    s2.controls["k"].value = 3
+    assert changed == [3]
+    with pytest.raises(ValueError, match="no control named"):
+        live_section({"k": 1}, lambda v: None, static=False, display=False, rerun_on=("x",))
+    with pytest.raises(ValueError, match="cannot make a widget"):
+        live_section({"k": object()}, lambda v: None, static=False, display=False)
