@@ -22,6 +22,17 @@ def _book_pdf():
     return module
 
 
+def _run_pdf(*args: str) -> None:
+    """Run scripts/book_pdf.py as the README's command does, in its own process (its Playwright must not
+    share the test session's event loop)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "book_pdf.py"), *args],
+                            capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
 def _pdf(path: Path):
     from pypdf import PdfReader
 
@@ -53,7 +64,7 @@ def test_a_small_built_tree_becomes_one_pdf_in_toc_order_without_navigation(tmp_
     toc = tmp_path / "_toc.yml"
     toc.write_text(yaml.safe_dump({"format": "jb-book", "root": "book/first", "chapters": [{"file": "book/second"}]}))
     out = tmp_path / "out" / "book.pdf"
-    assert _book_pdf().main(["--html", str(html), "--toc", str(toc), "--out", str(out)]) == 0
+    _run_pdf("--html", str(html), "--toc", str(toc), "--out", str(out))
     reader, texts, outline = _pdf(out)
     assert len(reader.pages) >= 3
     assert [t for t, _ in outline] == list(titles.values())
@@ -76,7 +87,7 @@ def test_a_missing_page_is_named_with_the_fix(tmp_path):
 def test_the_book_pdf_has_every_chapter(built_book, tmp_path, repo_root):
     """The whole built book: every page of _toc.yml has its bookmark, and its title on that sheet."""
     out = tmp_path / "tourbook.pdf"
-    assert _book_pdf().main(["--html", str(built_book), "--out", str(out)]) == 0
+    _run_pdf("--html", str(built_book), "--out", str(out))
     reader, texts, outline = _pdf(out)
     pages = _book_pdf().toc_pages(repo_root / "_toc.yml")
     assert len(outline) == len(pages)

@@ -71,19 +71,19 @@ def test_a_figure_appears_after_a_browser_reload(reload_lab, browser):
     context, page, log = open_notebook(browser, reload_lab)
     try:
         run_cell(page, 0, "SHOWN")
-        page.wait_for_function("window.TourFigure && TourFigure.instances.length >= 1 && "
-                               "TourFigure.instances[0].frameCount > 0", timeout=60_000)
+        page.wait_for_function("window.tourlib && tourlib.TourFigure && tourlib.TourFigure.instances.length >= 1 && "
+                               "tourlib.TourFigure.instances[0].frameCount > 0", timeout=60_000)
         kernel_before = page.evaluate("fetch('/api/sessions').then(r => r.json()).then(s => s[0].kernel.id)")
         page.on("dialog", lambda d: d.accept())  # "leave with unsaved changes?": yes, the cell was not saved
         page.reload(wait_until="load")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
         page.wait_for_function("document.body.innerText.includes('Idle')", timeout=120_000)
-        assert page.evaluate("typeof window.TourFigure") == "undefined", "a reload empties the page"
+        assert page.evaluate("typeof window.tourlib") == "undefined", "a reload empties the page"
         kernel_after = page.evaluate("fetch('/api/sessions').then(r => r.json()).then(s => s[0].kernel.id)")
         assert kernel_after == kernel_before, "the test must reuse the same kernel"
         run_cell(page, 0, "SHOWN")
-        page.wait_for_function("window.TourFigure && TourFigure.instances.length >= 1 && "
-                               "TourFigure.instances[0].frameCount > 0", timeout=60_000)
+        page.wait_for_function("window.tourlib && tourlib.TourFigure && tourlib.TourFigure.instances.length >= 1 && "
+                               "tourlib.TourFigure.instances[0].frameCount > 0", timeout=60_000)
         assert page.evaluate(COUNT_CANVASES) >= 1
         out = page.locator(".jp-Notebook .jp-Cell").nth(0).locator(".jp-OutputArea").inner_text()
         assert "Javascript Error" not in out, out
