@@ -15,6 +15,8 @@ images of a batch do not interact, so the batch sum's gradient is each image's o
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import torch
 
@@ -51,7 +53,7 @@ def attribute(model: torch.nn.Module, images: np.ndarray, acts: Activations, *, 
         return y
 
     handle = modules[acts.layer].register_forward_hook(swap)
-    ctx = relaxed_max_pooling(model) if relax else _nothing()
+    ctx = relaxed_max_pooling(model) if relax else contextlib.nullcontext()
     try:
         with ctx:
             for start in range(0, len(acts.values), batch_size):
@@ -75,10 +77,3 @@ def attribute(model: torch.nn.Module, images: np.ndarray, acts: Activations, *, 
         handle.remove()
     return np.concatenate(out).astype(np.float32)
 
-
-class _nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
