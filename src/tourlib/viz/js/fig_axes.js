@@ -22,6 +22,7 @@
   if (P.setAxis) return;
 
   const sizeOf = (ax) => ax.labels.length;
+  const SNAP = 1e-9;
 
   Object.assign(P, {
     /** Move axis a to position v (clamped; rounded unless the axis interpolates). */
@@ -31,7 +32,9 @@
       v = Number(v);
       if (!isFinite(v)) return;
       v = Math.max(0, Math.min(sizeOf(ax) - 1, v));
-      if (!ax.interpolate) v = Math.round(v);
+      // float dust from a slider's step arithmetic (5.6 + 0.01 + … = 5.999999999999992) would leave
+      // the axis forever a hair short of a step, or of its end: snap to the step
+      if (!ax.interpolate || Math.abs(v - Math.round(v)) < SNAP) v = Math.round(v);
       if (Math.abs(v - this.pos[a]) < 1e-12) return;
       this.pos[a] = v;
       if (this.selection) this.computeCentroid();
@@ -72,7 +75,7 @@
         this._acc = (this._acc || 0) + step;
         if (this._acc >= 1) { this._acc = 0; this.setAxis(a, Math.min(end, this.pos[a] + 1), true); }
       }
-      if (this.pos[a] >= end) {
+      if (this.pos[a] >= end - SNAP) {
         this.playAxis(a, false);
         return false;
       }
