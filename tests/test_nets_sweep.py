@@ -65,6 +65,16 @@ def test_sweep_shapes_summary_bounds_and_cache(data, monkeypatch):
         assert arr.shape == (V, S, E + 1, 10), name
     assert sweep.dead(True).shape == (S, E + 1, 10) and sweep.dead(True).dtype == bool
     assert not sweep.dead(False).any()                          # no ReLU, nothing is dead
+    notes = sweep.dead_notes([str(k) for k in range(10)])
+    assert len(notes) == S and all(len(r) == E + 1 for r in notes)
+    own, every = sweep.dead(True, own=True), sweep.dead(True)
+    for s_ in range(S):
+        for e in range(E + 1):
+            head, tail = notes[s_][e].split(" (on every image: ")
+            assert head == (", ".join(str(k) for k in np.flatnonzero(own[s_, e])) or "none")
+            assert tail.rstrip(")") == (", ".join(str(k) for k in np.flatnonzero(every[s_, e])) or "none")
+    with pytest.raises(ValueError, match="names"):
+        sweep.dead_notes(["a", "b"])
     summary = sw.sweep_summary(sweep)
     for relu in (True, False):
         res = summary[relu]

@@ -216,6 +216,19 @@ class SeedSweep:
         alive = self.get("alive_own" if own else "alive", logit_relu)
         return dead_classes(np.nan_to_num(alive, nan=1.0)) if logit_relu else np.zeros(alive.shape, bool)
 
+    def dead_notes(self, classes: Sequence[str], logit_relu: bool = True) -> list[list[str]]:
+        """S×(E+1) cell texts: the classes dead for their own images, then those dead on every image,
+        e.g. ``"3, 7 (on every image: 7)"``; ``"none"`` where no class is."""
+        own, everywhere = self.dead(logit_relu, own=True), self.dead(logit_relu)
+        if len(classes) != own.shape[2]:
+            raise ValueError(f"classes has {len(classes)} names but the sweep has {own.shape[2]} classes")
+
+        def names(d):
+            return ", ".join(str(classes[k]) for k in np.flatnonzero(d)) or "none"
+
+        return [[f"{names(own[s, e])} (on every image: {names(everywhere[s, e])})" for e in range(own.shape[1])]
+                for s in range(own.shape[0])]
+
 
 def run_sweep(scale: str | None = None, *, variants: Sequence[bool] = (True, False), processes: int = 2,
               threads: int = 1, data=None, device: str | None = None, cache: bool = True,
