@@ -30,7 +30,7 @@ from ..align.procrustes import procrustes_align
 from ..store import array_fingerprint
 from .cache import cached_series
 
-__all__ = ["layer_umaps", "normalize_embedding", "procrustes_chain", "align_onto", "AlignmentReport", "alignment_report",
+__all__ = ["layer_umaps", "normalize_embedding", "procrustes_chain", "align_onto", "pair_rotations", "AlignmentReport", "alignment_report",
            "LAYER_EMBED_VERSION"]
 
 #: Bump when a change here changes what a cached result holds.
@@ -199,3 +199,19 @@ def align_onto(embeddings: np.ndarray, reference: np.ndarray) -> np.ndarray:
         raise ValueError(f"embeddings and reference must both be L×N×p of one shape, got {e.shape} and {r.shape}")
     return np.stack([procrustes_align(normalize_embedding(a), normalize_embedding(b)).aligned
                      for a, b in zip(e, r)]).astype(np.float32)
+
+
+def pair_rotations(embeddings: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Procrustes rotations of every layer of one network onto every layer of another: ``L×M×p×p``.
+
+    ``Q[i, j] = argmin_{Q ∈ O(p)} ‖normalize(E_i) Q − normalize(R_j)‖_F`` (row vectors: layer ``i``'s
+    points become ``normalize(E_i) @ Q[i, j]``). ``Q[i, i]`` is :func:`align_onto`'s rotation when
+    the two networks have as many layers; the comparison figure's alignment toggle applies
+    ``Q[i, j]`` when the left panel shows layer ``i`` and the right one layer ``j``.
+    """
+    e, r = np.asarray(embeddings), np.asarray(reference)
+    if e.ndim != 3 or r.ndim != 3 or e.shape[1:] != r.shape[1:]:
+        raise ValueError(f"embeddings and reference must be L×N×p and M×N×p (same N, p), got {e.shape} and {r.shape}")
+    ne = [normalize_embedding(a) for a in e]
+    nr = [normalize_embedding(b) for b in r]
+    return np.stack([np.stack([procrustes_align(a, b).R for b in nr]) for a in ne])

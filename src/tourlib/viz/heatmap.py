@@ -9,10 +9,11 @@ that can carry one text per cell. It stretches to the width of its column (any w
 
 from __future__ import annotations
 
+import json
 from typing import Sequence
 
 import numpy as np
-from bokeh.models import BasicTicker, ColorBar, ColumnDataSource, HoverTool, LinearColorMapper
+from bokeh.models import BasicTicker, ColorBar, ColumnDataSource, CustomJS, HoverTool, LinearColorMapper, TapTool
 from bokeh.plotting import figure
 
 from .curves import _style
@@ -88,11 +89,17 @@ def run_heatmap(values, *, row_labels: Sequence[str], columns=None, title: str =
 
 def similarity_heatmap(matrix, rows: Sequence[str], cols: Sequence[str], *, title: str = "",
                        x_label: str = "", y_label: str = "", value_name: str = "value",
-                       low: float = 0.0, high: float = 1.0, width: int = 460, height: int = 420):
+                       low: float = 0.0, high: float = 1.0, width: int = 460, height: int = 420,
+                       target: dict | None = None):
     """Cell ``(i, j)`` coloured by ``matrix[i, j]`` (``rows[i]`` down the side, ``cols[j]`` along the bottom).
 
     The figure scales to its column (``sizing_mode="scale_width"``) and takes no scroll
     gestures; hovering a cell shows its two labels and value.
+
+    ``target={"figure": figure_id, "rows": a, "cols": b}`` links the map to a tour figure on the same
+    page (built with that ``figure_id``): clicking cell (i, j) shows step i in its panel a and step
+    j in its panel b (``tourlib.TourFigure.showPair``), e.g. layer i of one network beside layer j
+    of another. ``TourView.pair`` reads the shown pair back in a live kernel.
     """
     m = np.asarray(matrix, dtype=float)
     rows, cols = [str(r) for r in rows], [str(c) for c in cols]
@@ -110,6 +117,21 @@ def similarity_heatmap(matrix, rows: Sequence[str], cols: Sequence[str], *, titl
            text_font_size="8pt", text_color="white")
     p.add_tools(HoverTool(tooltips=[(y_label or "row", "@row"), (x_label or "column", "@col"),
                                     (value_name, "@value{0.00}")]))
+    if target is not None:
+        missing = {"figure", "rows", "cols"} - set(target)
+        if missing:
+            raise ValueError(f"target needs the keys figure, rows and cols; missing {sorted(missing)}")
+        rect = p.renderers[0]
+        p.add_tools(TapTool(renderers=[rect]))
+        src.selected.js_on_change("indices", CustomJS(args=dict(src=src), code=f"""
+            const k = src.selected.indices[0];
+            if (k === undefined) return;
+            const i = Math.floor(k / {len(cols)}), j = k % {len(cols)}, pos = [];
+            pos[{int(target["rows"])}] = i;
+            pos[{int(target["cols"])}] = j;
+            if (!(window.tourlib && tourlib.TourFigure && tourlib.TourFigure.showPair({json.dumps(str(target["figure"]))}, pos)))
+                console.warn("tourlib: no tour figure {target["figure"]} on this page for the heat map's click");
+        """))
     p.xaxis.major_label_orientation = 0.9
     p.grid.visible = False
     return p

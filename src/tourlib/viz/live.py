@@ -119,6 +119,31 @@ class TourView:
         """The brushed points: (panel index or −1, indices)."""
         return int(self.state.selected_panel), np.asarray(self.state.selected, dtype=np.int64)
 
+    @property
+    def handles(self) -> dict[str, np.ndarray]:
+        """The group handles shown in the page (custom ones included): ``{name: point indices}``.
+
+        As of the browser's last write (after every handle made, renamed, deleted or a set
+        switched); the indices are the same in every panel."""
+        out = {}
+        for h in self.state.handles or []:
+            out.setdefault(str(h["name"]), np.asarray(h["indices"], dtype=np.int64))
+        return out
+
+    @property
+    def alignment(self) -> float:
+        """The alignment toggle: 0 off, 1 on (between while it morphs)."""
+        return float(self.state.alignment)
+
+    @alignment.setter
+    def alignment(self, on: float) -> None:
+        self.state.alignment = float(on)
+
+    @property
+    def pair(self) -> tuple[int, ...] | None:
+        """The step each panel shows when a heat-map click set them apart, else None."""
+        return tuple(int(v) for v in self.state.pair) if self.state.pair else None
+
     # ------------------------------------------------------------------ display
     def widget(self):
         """The figure as a jupyter_bokeh ``BokehModel`` widget (created once; it syncs the state)."""

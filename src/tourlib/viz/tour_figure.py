@@ -74,6 +74,7 @@ from ..align.layer_sequence import LayerSequence
 from .tour_inputs import TourInputs, prepare_tour_inputs, view_matrix
 from .embed import require_js
 from .tour_models import TourAxis, TourConfig, TourPanelData, TourState
+from .tour_handles import handle_config, handles_html
 
 __all__ = ["tour_figure", "layer_tour_figure", "TourLayout", "view_geometry"]
 
@@ -101,6 +102,26 @@ _LEGEND_CSS = """
 .tl-sw { width: 12px; height: 12px; border-radius: 50%; flex: none; }
 .tl-count { color: #999; font-size: 11px; margin-left: auto; padding-left: 6px; }
 .tl-hint { color: #999; font-size: 11px; margin: 6px 0 0 2px; }
+.tl-handles { margin-top: 10px; display: flex; flex-direction: column; gap: 3px; user-select: none; }
+.tl-sets { display: flex; flex-wrap: wrap; gap: 4px; }
+.tl-set { border: 1px solid #ccc; border-radius: 10px; padding: 1px 8px; cursor: pointer; font-size: 12px; color: #666; }
+.tl-set.tl-on { background: #333; border-color: #333; color: #fff; }
+.tl-custom { display: flex; flex-direction: column; gap: 2px; }
+.tl-mine { display: flex; align-items: center; gap: 5px; }
+.tl-mine input { width: 96px; font: inherit; font-size: 12px; border: 1px solid transparent; border-radius: 3px; padding: 0 3px; }
+.tl-mine input:hover, .tl-mine input:focus { border-color: #bbb; }
+.tl-del { border: none; background: none; color: #999; cursor: pointer; font-size: 14px; padding: 0 2px; }
+.tl-new { align-self: flex-start; font: inherit; font-size: 12px; border: 1px solid #ccc; background: #fafafa; border-radius: 4px; padding: 1px 8px; cursor: pointer; }
+.tl-new.tl-armed { background: #333; color: #fff; border-color: #333; }
+"""
+
+_INDICATOR_CSS = """
+:host { font: 12px/1.3 system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif; }
+.tl-inds { display: flex; flex-wrap: wrap; gap: 3px; user-select: none; }
+.tl-ind { border: 1px solid #ccc; border-radius: 3px; padding: 1px 6px; cursor: pointer; color: #555; background: #fff; }
+.tl-ind:hover { background: #f0f0f0; }
+.tl-ind.tl-on { background: #1f77b4; border-color: #1f77b4; color: #fff; }
+.tl-keys { color: #999; align-self: center; margin-left: 4px; }
 """
 
 
@@ -203,6 +224,11 @@ def tour_figure(
     axes: Sequence[Any] | None = None,
     tour: Any = None,
     axis_handles: bool | None = None,
+    handles: Mapping[str, Mapping[str, Any]] | None = None,
+    handles_shown: Sequence[str] | str | None = None,
+    time_indicators: bool = False,
+    align: Mapping[str, Any] | None = None,
+    figure_id: str | None = None,
 ):
     """An interactive Grand Tour of ``X``, animated in the browser (see module doc).
 
@@ -214,6 +240,16 @@ def tour_figure(
     tour : a :class:`~tourlib.tour.GrandTour` (any path, e.g. ``GrandTour.from_path(guided_tour(…))``)
         or a path object; default ``GrandTour(d, seed, speed, tour_path)``.
     axis_handles : draw the d axis handles (default: d ≤ ``MAX_HANDLES``).
+    handles : group handles, ``{set name: {group name: point indices}}`` (see
+        :mod:`tourlib.viz.tour_handles`: ``class_groups``, ``coarse_groups``); ``handles_shown``: the
+        sets switched on at first (default the first). The reader adds handles of their own (key
+        ``d`` or +, then a brush), renames them in the handles box and deletes the newest (``x``).
+    time_indicators : one clickable chip per position of the main axis (and keys ``j`` / ``k``).
+    align : ``{"panel": k, "rotations": R, "label": str}``: an alignment toggle that rotates panel
+        k's points at step s by ``R[s, s']`` (orthogonal d×d), s' the step the other panels show
+        (``R`` has shape S×S×d×d; :func:`tourlib.embed.layers.pair_rotations`).
+    figure_id : a name by which other figures on the page reach this one (``similarity_heatmap``'s
+        ``target``: a click on cell (i, j) shows step i in the first panel and j in the second).
     labels, classes : class codes 0…K−1 (or names) per point and the class names.
     images : one image per point (N×h×w or N×h×w×3); thumbnails for ≤ ``max_images`` points.
     predictions : predicted class per point, N or T×N (shown in tooltips).
@@ -250,7 +286,8 @@ def tour_figure(
         inputs, axes=axes, sizes=sizes or ([inputs.n_times] if axes else []), seed=seed, speed=speed,
         tour_path=tour_path, tour=tour, presets=presets, axis_labels=axis_labels, center=center,
         extent=extent, dot_size=dot_size, image_size=image_size, autoplay=autoplay, size=size, title=title,
-        return_parts=return_parts, axis_handles=axis_handles,
+        return_parts=return_parts, axis_handles=axis_handles, handles=handles, handles_shown=handles_shown,
+        time_indicators=time_indicators, align=align, figure_id=figure_id,
     )
 
 
@@ -299,7 +336,8 @@ def _panel_arrays(X):
 
 
 def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, presets, axis_labels,
-              center, extent, dot_size, image_size, autoplay, size, title, return_parts, axis_handles):
+              center, extent, dot_size, image_size, autoplay, size, title, return_parts, axis_handles,
+              handles=None, handles_shown=None, time_indicators=False, align=None, figure_id=None):
     """Build the figure from checked inputs and its data axes."""
     d = inputs.dim
     if not np.isfinite(speed):
@@ -329,6 +367,14 @@ def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, 
     handle_labels, handle_colors = _axis_handles(axis_labels, d, inputs.classes, colors)
 
     show_handles = d <= MAX_HANDLES if axis_handles is None else bool(axis_handles)
+    if time_indicators and axes:
+        axes[_main_axis(axes)].indicators = True
+    if handles is not None and len({p.n_points for p in inputs.panels}) > 1:
+        raise ValueError("group handles need panels of the same points (one N); these panels have "
+                         f"{[p.n_points for p in inputs.panels]} points")
+    groups, handle_sets = handle_config(handles, inputs.panels[0].n_points, inputs.classes,
+                                        class_colors(len(inputs.classes)), handles_shown) if handles is not None else ([], [])
+    align_panel, rotations = _alignment(align, inputs, sizes)
     n_max = max(p.n_points for p in inputs.panels)
     diameter = int(dot_size) if dot_size is not None else auto_dot_size(n_max)
     n_panels = len(inputs.panels)
@@ -354,6 +400,7 @@ def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, 
             labels=panel.labels.astype(label_dtype),
             predictions=None if panel.predictions is None else panel.predictions.astype(np.int16),
             images=panel.images, image_index=panel.image_index,
+            rotations=rotations if len(panel_models) == align_panel else None,
         )
         p, sources = _panel_plot(panel.name or title, side, x_range, y_range, handle_source,
                                  show_handles=show_handles)
@@ -366,6 +413,8 @@ def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, 
         stylesheets=[InlineStyleSheet(css=_LEGEND_CSS)],
         visible=n_classes > 1,
     )
+    handles_box = Div(text=handles_html(handle_sets), width=150, stylesheets=[InlineStyleSheet(css=_LEGEND_CSS)],
+                      visible=bool(handles is not None)) if handles is not None else None
 
     widgets = _widgets(inputs, preset_views, axes)
     config = TourConfig(
@@ -376,22 +425,33 @@ def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, 
         dot_size=diameter, image_size=int(image_size),
         axis_labels=handle_labels, axis_colors=handle_colors, show_handles=show_handles,
         axes=axes, presets={k: v.ravel().tolist() for k, v in preset_views.items()},
-        autoplay=bool(autoplay),
+        autoplay=bool(autoplay), groups=groups, handle_sets=handle_sets, figure_id=str(figure_id or ""),
+        align_panel=align_panel, align_label=str((align or {}).get("label", "align")),
     ).to_js()
     fig = dict(
         state=state, config=config, panels=panel_models, handles=handle_source, legend=legend,
         widgets={k: v for k, v in widgets.items() if k != "preset_buttons"},
     )
+    if handles_box is not None:
+        fig["handles_box"] = handles_box
+    if align_panel >= 0:
+        widgets["align"] = Button(label=f"{config['align_label']}: off", width=200, syncable=False)
+        fig["widgets"]["align"] = widgets["align"]
     _wire(fig, plots, x_range, y_range, widgets["preset_buttons"])
 
     controls = [widgets["play"], widgets["reset"], widgets["speed"]]
     if widgets["mode"] is not None:
         controls.append(widgets["mode"])
-    rows = [row(*plots, legend), row(*controls, styles={"align-items": "center"})]
+    if align_panel >= 0:
+        controls.append(widgets["align"])
+    side_box = column(legend, handles_box) if handles_box is not None else legend
+    rows = [row(*plots, side_box), row(*controls, styles={"align-items": "center"})]
     order = sorted(range(len(axes)), key=lambda a: a != _main_axis(axes))   # the moving axis first
     for a in order:
         w = widgets["axes"][a]
         rows.append(row(w["play"], w["slider"]))
+        if w.get("indicators") is not None:
+            rows.append(w["indicators"])
     if widgets["preset_buttons"]:
         rows.append(row(Div(text="views:", styles={"color": "#555", "align-self": "center"}),
                         *widgets["preset_buttons"], styles={"align-items": "center"}))
@@ -400,6 +460,32 @@ def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, 
         parts = TourLayout(layout, state, plots, panel_models, widgets, mu, radius, params)
         return layout, parts
     return layout
+
+
+def _alignment(align, inputs: TourInputs, sizes) -> tuple[int, np.ndarray | None]:
+    """The alignment toggle's panel index and its S×S'×d×d float32 rotations (checked), or (−1, None)."""
+    if align is None:
+        return -1, None
+    if len(inputs.panels) < 2:
+        raise ValueError("align needs at least two panels: it rotates one panel onto another")
+    unknown = set(align) - {"panel", "rotations", "label"}
+    if unknown:
+        raise ValueError(f"align has unknown keys {sorted(unknown)}; give 'panel', 'rotations' and optionally 'label'")
+    names = [p.name for p in inputs.panels]
+    k = align.get("panel", 0)
+    k = names.index(k) if isinstance(k, str) and k in names else k
+    if not isinstance(k, (int, np.integer)) or not 0 <= k < len(names):
+        raise ValueError(f"align['panel'] must be a panel index 0…{len(names) - 1} or one of {names}, got {k!r}")
+    S = int(np.prod(sizes)) if sizes else 1
+    R = np.asarray(align["rotations"], dtype=np.float64)
+    d = inputs.dim
+    if R.shape != (S, S, d, d):
+        raise ValueError(f"align['rotations'] must be S×S×d×d = {(S, S, d, d)} (step of this panel × step of "
+                         f"the other), got {R.shape}")
+    err = np.abs(np.einsum("abji,abjk->abik", R, R) - np.eye(d)).max()
+    if not np.isfinite(err) or err > 1e-4:
+        raise ValueError(f"align['rotations'] must be orthogonal matrices (max |RᵀR − I| = {err:.2g})")
+    return int(k), R.astype(np.float32)
 
 
 def layer_tour_figure(
@@ -543,6 +629,8 @@ def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], axes: list[Tour
             slider=Slider(title=title, start=0, end=max(n - 1, 1e-9), step=0.01 if ax.interpolate else 1,
                           value=ax.start, show_value=False, tooltips=False, width=420, syncable=False,
                           disabled=n < 2),
+            indicators=Div(text=_indicators_html(ax), stylesheets=[InlineStyleSheet(css=_INDICATOR_CSS)],
+                           styles={"max-width": "100%"}) if ax.indicators else None,
         ))
     main = _main_axis(axes) if axes else None
     time_play = axis_widgets[main]["play"] if axes else None
@@ -553,6 +641,15 @@ def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], axes: list[Tour
         b.tags = [name]
     return dict(play=play, reset=reset, speed=speed, mode=mode, axes=axis_widgets, time_play=time_play,
                 time_slider=time_slider, epoch_slider=epoch_slider, preset_buttons=buttons)
+
+
+def _indicators_html(ax: TourAxis) -> str:
+    chips = "".join(
+        f'<span class="tl-ind{" tl-on" if k == round(ax.start) else ""}" data-step="{k}" role="button" tabindex="0" '
+        f'title="go to {html.escape(ax.name)} {html.escape(lab)}">{html.escape(lab)}</span>'
+        for k, lab in enumerate(ax.labels)
+    )
+    return f'<div class="tl-inds">{chips}<span class="tl-keys">keys j / k</span></div>'
 
 
 def _wire(fig: dict, plots, x_range, y_range, preset_buttons) -> None:
@@ -579,7 +676,9 @@ def _wire(fig: dict, plots, x_range, y_range, preset_buttons) -> None:
     for a, aw in enumerate(w["axes"]):
         aw["play"].js_on_event("button_click", _call(state, "playAxis", str(a)))
         aw["slider"].js_on_change("value", _call(state, "setAxis", f"{a}, cb_obj.value"))
+    if "align" in w:
+        w["align"].js_on_event("button_click", _call(state, "toggleAlignment"))
     for b in preset_buttons:
         b.js_on_event("button_click", _call(state, "applyPreset", json.dumps(b.tags[0])))
-    for prop in ("matrix", "playing", "rate", "epoch", "positions", "mode", "layer", "epoch_index"):
+    for prop in ("matrix", "playing", "rate", "epoch", "positions", "mode", "layer", "epoch_index", "alignment", "pair"):
         state.js_on_change(prop, _call(state, "stateChanged", json.dumps(prop)))

@@ -34,6 +34,8 @@ class TourAxis:
         ``"name: label  (t = f)"`` between positions).
     start : the position shown first.
     play_label : the play button's word (default ``name + "s"``).
+    indicators : show one clickable chip per position under the slider (layers: "input", "conv1", …);
+        a click, or the keys ``j`` / ``k``, morphs to that position (see ``fig_layers.js``).
     """
 
     name: str
@@ -43,6 +45,7 @@ class TourAxis:
     segment_labels: list | None = None
     start: float = 0.0
     play_label: str | None = None
+    indicators: bool = False
 
     @classmethod
     def make(cls, spec, size: int) -> "TourAxis":
@@ -82,6 +85,13 @@ class TourConfig:
     axis_labels, axis_colors, show_handles : the d axis handles.
     axes : the data axes (:class:`TourAxis` as dicts), outermost first.
     presets : ``{name: flat d×d view}`` reached along the planned path; autoplay.
+    groups : the named group handles, ``[{name, set, indices, color}]`` (a handle at the centroid of
+        ``indices`` in every panel; dragging it turns the view so that the centroid follows the cursor).
+    handle_sets : ``[{name, on}]``: the sets the groups belong to, and which are shown at first
+        (custom handles, made in the page, go in the set ``"yours"``).
+    figure_id : a name other figures on the page use to reach this one (a heat map's click).
+    align_panel : the panel whose points the alignment toggle rotates (−1: no toggle); its
+        ``TourPanelData.rotations`` hold the rotations; align_label : the toggle's words.
     """
 
     tour: dict
@@ -102,6 +112,11 @@ class TourConfig:
     axes: list = field(default_factory=list)
     presets: dict = field(default_factory=dict)
     autoplay: bool = True
+    groups: list = field(default_factory=list)
+    handle_sets: list = field(default_factory=list)
+    figure_id: str = ""
+    align_panel: int = -1
+    align_label: str = ""
 
     def to_js(self) -> dict[str, AnyT]:
         """The plain dict the page receives (serialised once with the figure)."""
@@ -127,6 +142,9 @@ class TourState(DataModel):
     selected_panel = Int(-1, help="panel of the brushed points (-1: none)")
     selected = List(Int, help="indices of the brushed points")
     hidden_classes = List(Int, help="class codes toggled off in the legend (drawn as ghosts)")
+    handles = List(Any, help="the group handles shown: [{name, set, panel, indices}] (custom ones included)")
+    alignment = Float(0.0, help="the alignment toggle: 0 off, 1 the left panel rotated onto the right one")
+    pair = List(Int, help="the positions the panels show when a heat-map cell set them apart ([] when in step)")
 
 
 class TourPanelData(DataModel):
@@ -140,3 +158,5 @@ class TourPanelData(DataModel):
     predictions = Nullable(Any, help="class codes (steps, N) or None")
     images = Nullable(Any, help="uint8 thumbnails M×h×w×c or None")
     image_index = Nullable(Any, help="int32 (M,): the point each thumbnail belongs to")
+    rotations = Nullable(Any, help="float32 (S, S', d, d): rotation of this panel's step s onto the other panel's "
+                                   "step s' (the alignment toggle), or None")

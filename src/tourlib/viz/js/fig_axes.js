@@ -23,6 +23,7 @@
 
   const sizeOf = (ax) => ax.labels.length;
   const SNAP = 1e-9;
+  const GOAL_SPEED = 2.5;   // positions per second of a morph to a chosen step
 
   Object.assign(P, {
     /** Move axis a to position v (clamped; rounded unless the axis interpolates). */
@@ -36,6 +37,7 @@
       // the axis forever a hair short of a step, or of its end: snap to the step
       if (!ax.interpolate || Math.abs(v - Math.round(v)) < SNAP) v = Math.round(v);
       if (Math.abs(v - this.pos[a]) < 1e-12) return;
+      if (!fromLoop && this.pairPos && this.showPair) this.showPair(null);   // the panels move in step again
       this.pos[a] = v;
       if (this.selection) this.computeCentroid();
       this.dirty = true;
@@ -56,6 +58,7 @@
     /** Play axis a (or stop with a < 0): from its position to its end, then stop. */
     playAxis(a, on) {
       if (on === undefined) on = this.axisPlaying !== a;
+      this.axisGoal = null;
       const prev = this.axisPlaying;
       this.axisPlaying = on && this.axes[a] && sizeOf(this.axes[a]) > 1 ? a : -1;
       if (this.axisPlaying >= 0 && this.pos[a] >= sizeOf(this.axes[a]) - 1) this.setAxis(a, 0, true);
@@ -65,9 +68,51 @@
       if (this.axisPlaying >= 0) this.requestFrame();
     },
 
-    /** One frame of the playing axis; false when it reached its end. */
+    /** Morph axis a to position `goal` (a layer indicator, keys j / k): the points move linearly
+     *  in d dimensions at max(speed, GOAL_SPEED) positions per second, whatever the tour's speed. */
+    goTo(a, goal) {
+      const ax = this.axes[a];
+      if (!ax) return;
+      goal = Math.max(0, Math.min(sizeOf(ax) - 1, Math.round(Number(goal))));
+      if (!isFinite(goal)) return;
+      if (this.pairPos && this.showPair) this.showPair(null);
+      if (!ax.interpolate || Math.abs(goal - this.pos[a]) < SNAP) {
+        this.setAxis(a, goal);
+        return;
+      }
+      const prev = this.axisPlaying;
+      this.axisPlaying = a;
+      this.axisGoal = goal;
+      this.lastTs = null;
+      if (prev >= 0 && prev !== a) this.syncPlayLabel(prev);
+      this.requestFrame();
+    },
+
+    /** The next (+1) or previous (−1) step of the main axis, from where it is or is going. */
+    stepMain(delta) {
+      const a = this.mainAxis();
+      if (a < 0) return;
+      const at = this.axisGoal !== null && this.axisGoal !== undefined && this.axisPlaying === a ? this.axisGoal : this.pos[a];
+      this.goTo(a, delta > 0 ? Math.floor(at + SNAP) + 1 : Math.ceil(at - SNAP) - 1);
+    },
+
+    /** One frame of the playing axis; false when it reached its end (or its goal). */
     advanceAxis(dt) {
-      const a = this.axisPlaying, ax = this.axes[a], end = sizeOf(ax) - 1;
+      const a = this.axisPlaying, ax = this.axes[a];
+      if (this.axisGoal !== null && this.axisGoal !== undefined) {
+        const goal = this.axisGoal, step = dt * Math.max(ax.speed || 1, GOAL_SPEED);
+        const v = goal >= this.pos[a] ? Math.min(goal, this.pos[a] + step) : Math.max(goal, this.pos[a] - step);
+        this.setAxis(a, v, true);
+        if (Math.abs(this.pos[a] - goal) < SNAP) {
+          this.axisGoal = null;
+          this.axisPlaying = -1;
+          this.syncPlayLabel(a);
+          this.writeState();
+          return false;
+        }
+        return true;
+      }
+      const end = sizeOf(ax) - 1;
       const step = dt * this.rate * (ax.speed || 1);
       const v = ax.interpolate ? Math.min(end, this.pos[a] + step) : this.pos[a] + step;
       if (ax.interpolate) this.setAxis(a, v, true);
@@ -104,6 +149,7 @@
         }
         if (sl.title !== title) sl.title = title;
       });
+      if (tl.ui && tl.ui.syncIndicators) tl.ui.syncIndicators(this);
     },
 
     /** The innermost axis that interpolates (the one the time slider drives), or the last axis. */

@@ -105,6 +105,8 @@
       this.focus = -1;
       this.selection = null;
       this.centroid = null;
+      if (this.showPair) this.showPair(null);
+      if (this.setAlignment) this.setAlignment(0, true);
       this.axes.forEach((ax, a) => this.setAxis(a, ax.start || 0, true));
       this.setRate(1);
       const h = this.cfg.half, p = this.panels[0].plot;
@@ -141,6 +143,8 @@
         const extra = {};
         // properties a page embedded before they existed must not get
         if (props.positions) extra.positions = Array.from(this.pos);
+        if (props.alignment && this.alignment) extra.alignment = this.alignment.alpha;
+        if (props.pair) extra.pair = this.pairPos ? this.pairPos.map((p) => Math.round(p[this.mainAxis()])) : [];
         if (this.axes.length > 1 && props.layer && props.epoch_index) {
           extra.layer = this.layerPos;
           extra.epoch_index = this.epochIndex;
@@ -187,6 +191,10 @@
         this.setLayer(s.layer);
       } else if (prop === "epoch_index") {
         this.setEpochIndex(s.epoch_index);
+      } else if (prop === "alignment" && this.setAlignment) {
+        this.setAlignment(s.alignment);
+      } else if (prop === "pair" && this.showPair) {
+        this.showPair(s.pair && s.pair.length ? s.pair : null);
       }
     },
   });

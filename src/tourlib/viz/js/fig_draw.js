@@ -67,6 +67,7 @@
         R.drawSprites(this.buf, this.proj, this.imageIndex, this.spriteShow, this.sprites, inst.cfg.image_size, view);
       }
       if (inst.cfg.show_handles) this.drawHandleLabels(view);
+      if (inst.groups.length && this.drawGroupLabels) this.drawGroupLabels(view);
     },
 
     /** Axis labels just beyond each handle end, 14 CSS px further out from the origin. */

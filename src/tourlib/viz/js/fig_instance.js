@@ -63,7 +63,15 @@
       this.ringColor = R.pack(255, 255, 255, 255);
       this.crossColor = R.pack(170, 170, 170, 255);
       this.panels = fig.panels.map((pm, k) => new tl.fig.Panel(this, pm, k));
+      this.pairPos = null; // per-panel positions when a heat-map cell set the panels apart (fig_compare)
+      if (this.initHandles) this.initHandles();
+      if (this.initCompare) this.initCompare();
       this.updateFlags();
+    }
+
+    /** The axis positions panel k shows: the figure's, or its own after showPair (fig_compare). */
+    panelPos(k) {
+      return this.pairPos && this.pairPos[k] ? this.pairPos[k] : this.pos;
     }
 
     // ---- lifecycle
@@ -82,6 +90,9 @@
         if (tl.ui) {
           this.panels.forEach((p) => tl.ui.bindPointer(this, p));
           tl.ui.bindLegend(this);
+          if (tl.ui.bindHandles) tl.ui.bindHandles(this);
+          if (tl.ui.bindIndicators) tl.ui.bindIndicators(this);
+          if (this.syncAlignButton) this.syncAlignButton();
         }
         this.observeVisibility();
         if (this.cfg.autoplay && !this.autoplayDone) {
@@ -136,6 +147,7 @@
         this.stepTransition(ts);
         animating = true;
       }
+      if (this.animate && this.animate(dt)) animating = true;   // e.g. the alignment toggle (fig_compare)
       if (this.dirty || animating) this.render();
       if ((this.playing || this.axisPlaying >= 0) && ts - this.lastWrite > 250) {
         this.lastWrite = ts;
@@ -184,7 +196,7 @@
           const view = p.view();
           p.ensureRaster(view);
           p.lastView = view;
-          p.project(this.B, this.version, this.pos);
+          p.project(this.B, this.version, this.panelPos(p.k));
           p.draw(view);
           p.pushPixels();
         }
@@ -228,7 +240,7 @@
         if (this.selection && this.selection.panel === p.k && this.centroid) {
           add(this.screenOf(this.centroid), "circle_cross", 18, "#222222", 0.8, 2);
         }
-        for (const g of this.groups) if (g.panel === p.k) add(this.screenOf(this.groupCentroid(g)), "square_pin", 16, g.color, 0.85, 2);
+        for (const g of this.groups) if (g.panel === p.k && this.groupVisible(g)) add(this.screenOf(this.groupCentroid(g)), "square_pin", 16, g.color, 0.85, 2);
         if (this.hover && this.hover.panel === p.k) {
           const i = this.hover.index;
           add([p.proj[2 * i], p.proj[2 * i + 1]], "circle", 14, cfg.colors[p.labels[i]], 0, 2.5);

@@ -60,6 +60,7 @@
       this.preds = data.predictions || null;
       this.images = data.images || null;
       this.imageIndex = data.image_index ? Int32Array.from(data.image_index) : null;
+      this.rotations = data.rotations || null;   // S×S'×d×d, the alignment toggle's (fig_compare)
       this.steps = new Array(this.T).fill(null);
       this.stepProj = new Map();
       this.proj = new Float32Array(2 * this.n);
@@ -104,6 +105,7 @@
           const o = i * d;
           for (let j = 0; j < d; j++) X[o + j] = q[base + o + j] * scale[j] + offset[j];
         }
+        if (this.transform) X = this.transform(X, t);   // the alignment toggle's rotation (fig_compare)
         this.steps[t] = X;
       }
       return X;
@@ -124,6 +126,15 @@
         }
       }
       return out;
+    }
+
+    /** Forget decoded steps and projections (after the transform of the points changed). */
+    invalidateSteps() {
+      this.stepsEpoch = (this.stepsEpoch || 0) + 1;
+      this.steps.fill(null);
+      this.stepProj.clear();
+      this.projKey = "";
+      this.grid = null;
     }
 
     /** Screen coordinates of every point for basis B at axis positions `pos`. */

@@ -5,7 +5,8 @@
  * layer, in the capture phase, so a press on an axis handle end (within HANDLE_PX), on the brush
  * centroid or on a named group handle (within CENTROID_PX) starts a direct-manipulation drag and
  * Bokeh's own tools (brush, pan) never see it; any other press goes on to Bokeh. A click (press and
- * release within CLICK_PX) on empty space, or Escape, clears the brush.
+ * release within CLICK_PX) on empty space, or Escape, clears the brush. While the brush is armed
+ * for a new group handle (fig_handles), every press brushes.
  */
 (function () {
   "use strict";
@@ -32,7 +33,7 @@
       }
     }
     inst.groups.forEach((g, k) => {
-      if (g.panel !== panel.k) return;
+      if (g.panel !== panel.k || !inst.groupVisible(g)) return;
       const [x, y] = inst.screenOf(inst.groupCentroid(g));
       const q = panel.toClient(x, y);
       const dist = q ? Math.hypot(q.x - cx, q.y - cy) : Infinity;
@@ -64,10 +65,12 @@
     let press = null;
 
     el.addEventListener("pointerdown", (ev) => {
+      tl.ui.lastActive = inst;   // the figure the keys (fig_keys) go to when no pointer is over one
       if (ev.button !== 0) return;
       const at = panel.fromClient(ev.clientX, ev.clientY);
       if (!at || !at.inside) return;
-      const hit = handleAt(inst, panel, ev.clientX, ev.clientY);
+      // armed (key d / +), a press always brushes, even on a handle
+      const hit = inst.armed ? null : handleAt(inst, panel, ev.clientX, ev.clientY);
       if (hit) {
         ev.stopImmediatePropagation();
         ev.preventDefault();

@@ -41,6 +41,11 @@
       p.updateFlags(this.hidden, -1, null);
       const idx = tl.hit.inRect(p.proj, p.activeList, p.activeCount, x0, x1, y0, y1);
       this.selection = saved;
+      if (this.armed && this.handleFromBrush) {   // key d / +: the brush makes a handle (fig_handles)
+        this.updateFlags();
+        this.handleFromBrush(k, idx);
+        return;
+      }
       this.select(k, idx);
     },
 
@@ -68,7 +73,7 @@
       const sel = this.selection, p = this.panels[sel.panel], d = this.d;
       const c = new Float64Array(d);
       for (const i of sel.indices) {
-        const x = p.pointAt(i, this.pos);
+        const x = p.pointAt(i, this.panelPos(sel.panel));
         for (let j = 0; j < d; j++) c[j] += x[j];
       }
       for (let j = 0; j < d; j++) c[j] /= sel.indices.length;
@@ -113,25 +118,40 @@
     // ---- named group handles (the UMAP Tour's API): a handle at the centroid of a named group;
     // dragging it turns the view so that the centroid follows the cursor (dragCentroid, as
     // tourlib.tour.drag_group in Python).
-    addGroupHandle(name, indices, panel, color) {
+    /** A handle for the points `indices` of panel `panel` (replacing one of that name there);
+     *  `set`: the handle set it belongs to (shown while that set is on; none: always shown). */
+    addGroupHandle(name, indices, panel, color, set) {
       const k = panel || 0, p = this.panels[k];
       if (!p) throw new RangeError("addGroupHandle: no panel " + k + ".");
+      if (!indices || indices.length === 0) throw new RangeError("addGroupHandle: a group needs at least one point.");
       for (const i of indices) if (!(i >= 0 && i < p.n)) throw new RangeError("group index " + i + " is out of range 0…" + (p.n - 1) + ".");
-      this.removeGroupHandle(name);
-      this.groups.push({ name: String(name), panel: k, indices: Int32Array.from(indices), color: color || "#222222" });
+      name = String(name);
+      this.groups = this.groups.filter((g) => !(g.name === name && g.panel === k));
+      this.groups.push({ name, panel: k, indices: Int32Array.from(indices), color: color || "#222222", set: set || null });
       this.requestFrame();
       return this.groups.length - 1;
     },
 
+    /** Remove the handles named `name` (in every panel). */
     removeGroupHandle(name) {
       this.groups = this.groups.filter((g) => g.name !== String(name));
       this.requestFrame();
     },
 
+    groupVisible(g) {
+      return !g.set || !this.handleSets || this.handleSets[g.set] !== false;
+    },
+
+    /** The group's centroid in data space at its panel's positions (cached until they change). */
     groupCentroid(g) {
-      const p = this.panels[g.panel], c = new Float64Array(this.d);
+      const p = this.panels[g.panel], pos = this.panelPos(g.panel);
+      const key = Array.prototype.join.call(pos, ",") + ":" + (p.stepsEpoch || 0);
+      if (g.cKey === key) return g.c;
+      const c = new Float64Array(this.d);
+      g.cKey = key;
+      g.c = c;
       for (const i of g.indices) {
-        const x = p.pointAt(i, this.pos);
+        const x = p.pointAt(i, pos);
         for (let j = 0; j < this.d; j++) c[j] += x[j];
       }
       for (let j = 0; j < this.d; j++) c[j] /= g.indices.length;
@@ -139,8 +159,8 @@
     },
 
     /** Drag the handle of group `name` by (dx, dy) screen (data) units in one step. */
-    dragGroup(name, dx, dy) {
-      const k = this.groups.findIndex((g) => g.name === String(name));
+    dragGroup(name, dx, dy, panel) {
+      const k = this.groups.findIndex((g) => g.name === String(name) && (panel === undefined || g.panel === panel));
       if (k < 0) throw new RangeError("no group handle named " + String(name) + ".");
       const g = this.groups[k], [x, y] = this.screenOf(this.groupCentroid(g));
       this.beginDrag("group", k, x, y, g.panel);

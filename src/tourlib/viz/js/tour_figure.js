@@ -1,5 +1,5 @@
 // @module tour_figure
-// @requires fig_instance fig_axes fig_control fig_select fig_pointer fig_tooltip fig_legend
+// @requires fig_instance fig_axes fig_control fig_select fig_pointer fig_tooltip fig_legend fig_handles fig_layers fig_compare fig_keys
 /*
  * tourlib.TourFigure — the entry points of the Grand Tour figure in the browser.
  *
@@ -34,11 +34,25 @@
     return inst;
   }
 
+  /** The figure built with figure_id `id` (e.g. for a heat map's click), or null. */
+  function byId(id) {
+    for (const inst of instances) if (!inst.destroyed() && inst.cfg.figure_id === id) return inst;
+    return null;
+  }
+
+  /** Show step positions[k] in panel k of figure `id` (a heat-map cell); false if it is not on the page. */
+  function showPair(id, positions) {
+    const inst = byId(id);
+    if (!inst || !inst.showPair) return false;
+    inst.showPair(positions);
+    return true;
+  }
+
   function call(state, method, ...args) {
     const inst = find(state);
     if (inst && typeof inst[method] === "function") return inst[method](...args);
     return undefined;
   }
 
-  tl.TourFigure = { attach, call, instances, Bridge: tl.bridge, basisOf: tl.linalg.basisOf };
+  tl.TourFigure = { attach, call, byId, showPair, instances, Bridge: tl.bridge, basisOf: tl.linalg.basisOf };
 })();
