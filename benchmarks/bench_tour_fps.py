@@ -16,6 +16,11 @@ Other processes may share the machine, so the two loops run in alternating slice
 (``ROUNDS`` × ``SLICE_S`` seconds each) and each side's fps is its total frames over its total
 time; the ratio compares loops that saw the same load. Goals: ratio ≥ 0.8 at both sizes and
 ≥ 50 fps for the figure at 60,000 points. Run: ``.venv/bin/python benchmarks/bench_tour_fps.py``.
+
+``--thumbnails 5000`` measures the UMAP Tour's case instead: 5,000 points × 15 dimensions over 8
+layers, each drawn as its own 32×32 image thumbnail (24 px on screen), with the 10 class handles and
+their labels on; the raw loop projects the same points and copies the same pre-scaled sprites
+into one ``ImageData``.
 """
 
 from __future__ import annotations
@@ -95,6 +100,67 @@ async (seconds) => {
 """
 
 
+#: The thumbnail baseline: project + copy each point's sprite + putImageData.
+RAW_SPRITES = """
+async (seconds) => {
+  const I = tourlib.TourFigure.instances[0], P = I.panels[0];
+  P.ensureSprites();
+  const W = P.W, H = P.H, n = P.n, d = P.d, X = P.step(0), v = P.lastView, S = I.cfg.image_size;
+  const sprites = P.sprites, index = P.imageIndex, half = S >> 1;
+  const kx = W / (v.x1 - v.x0), ky = H / (v.y1 - v.y0);
+  const canvas = document.createElement('canvas');
+  canvas.width = W; canvas.height = H;
+  canvas.style.cssText = 'position:fixed;left:0;top:0;z-index:9999';
+  document.body.appendChild(canvas);
+  const ctx = canvas.getContext('2d'), img = ctx.createImageData(W, H), buf = new Uint32Array(img.data.buffer);
+  const tour = tourlib.paths.GrandTour.fromParams(I.cfg.tour);
+  let frames = 0, t = 0;
+  const t0 = performance.now();
+  await new Promise((resolve) => {
+    function frame(ts) {
+      t += 1 / 60;
+      const B = tour.screenBasis(t);
+      buf.fill(0);
+      for (let m = 0; m < index.length; m++) {
+        const i = index[m];
+        let x = 0, y = 0;
+        for (let j = 0, o = i * d; j < d; j++) { const a = X[o + j]; x += a * B[2 * j]; y += a * B[2 * j + 1]; }
+        const px = Math.floor((x - v.x0) * kx) - half, py = Math.floor((v.y1 - y) * ky) - half;
+        if (px >= W || py >= H || px + S <= 0 || py + S <= 0) continue;
+        const xa = Math.max(0, -px), xb = Math.min(S, W - px), ya = Math.max(0, -py), yb = Math.min(S, H - py);
+        for (let yy = ya; yy < yb; yy++) {
+          const row = (m * S + yy) * S, dst = (py + yy) * W + px;
+          for (let xx = xa; xx < xb; xx++) { const c = sprites[row + xx]; if (c !== 0) buf[dst + xx] = c; }
+        }
+      }
+      ctx.putImageData(img, 0, 0);
+      frames++;
+      if (performance.now() - t0 < seconds * 1000) requestAnimationFrame(frame);
+      else resolve();
+    }
+    requestAnimationFrame(frame);
+  });
+  const ms = performance.now() - t0;
+  canvas.remove();
+  return { frames, ms };
+}
+"""
+
+
+def thumbnail_figure(n: int, seed: int = 0):
+    """The UMAP Tour's figure at n points: 8 layers × n × 15, a 32×32 image per point, class handles."""
+    from tourlib.viz.tour_handles import class_groups
+
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 10, n)
+    base = rng.normal(size=(n, 15))
+    X = np.stack([base + (t / 7) * 3.0 * np.eye(10, 15)[y] for t in range(8)])
+    images = rng.integers(0, 256, size=(n, 32, 32, 3), dtype=np.uint8)
+    classes = [f"class {k}" for k in range(10)]
+    return tour_figure(X, y, classes=classes, images=images, max_images=n, times=[f"layer {t}" for t in range(8)],
+                       time_name="layer", handles={"classes": class_groups(y, classes)}, seed=0, autoplay=False)
+
+
 def mixture(n: int, d: int = 10, seed: int = 0):
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 10, n)
@@ -102,10 +168,14 @@ def mixture(n: int, d: int = 10, seed: int = 0):
     return X, y
 
 
-def measure(n: int, workdir: Path, rounds: int, slice_s: float) -> dict:
-    X, y = mixture(n)
+def measure(n: int, workdir: Path, rounds: int, slice_s: float, thumbnails: bool = False) -> dict:
     t = time.perf_counter()
-    page = save_html(tour_figure(X, y, seed=0, autoplay=False), workdir / f"tour_{n}.html")
+    if thumbnails:
+        layout = thumbnail_figure(n)
+    else:
+        X, y = mixture(n)
+        layout = tour_figure(X, y, seed=0, autoplay=False)
+    page = save_html(layout, workdir / f"tour_{n}.html")
     build_s = time.perf_counter() - t
     page_mb = os.path.getsize(page) / 1e6
     with sync_playwright() as pw:
@@ -122,12 +192,15 @@ def measure(n: int, workdir: Path, rounds: int, slice_s: float) -> dict:
             return { W: P.W, H: P.H, dot: I.cfg.dot_size,
                      direct: !!tourlib.TourFigure.Bridge.imageCanvas(P.rv, P.W, P.H) &&
                              typeof P.pv.repaint === 'function' }; }""")
+        raw_code = RAW_SPRITES if thumbnails else RAW_SLICE
+        if thumbnails:
+            tab.evaluate("tourlib.TourFigure.instances[0].setMode('images')")
         tab.evaluate(FIGURE_SLICE, 1.0)  # warm-up (JIT) for both loops
-        tab.evaluate(RAW_SLICE, 1.0)
+        tab.evaluate(raw_code, 1.0)
         fig = {"frames": 0, "ms": 0.0}
         raw = {"frames": 0, "ms": 0.0}
         for _ in range(rounds):
-            for total, code in ((fig, FIGURE_SLICE), (raw, RAW_SLICE)):
+            for total, code in ((fig, FIGURE_SLICE), (raw, raw_code)):
                 r = tab.evaluate(code, slice_s)
                 total["frames"] += r["frames"]
                 total["ms"] += r["ms"]
@@ -144,11 +217,20 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="*", default=[60_000, 1_000_000])
     ap.add_argument("--rounds", type=int, default=ROUNDS)
     ap.add_argument("--slice", type=float, default=SLICE_S)
+    ap.add_argument("--thumbnails", type=int, default=0,
+                    help="measure N points drawn as image thumbnails (the UMAP Tour's case) instead")
     args = ap.parse_args()
     bokeh_mb = sum(os.path.getsize(p) for p in bokehjs_files()) / 1e6
     print(f"headless Chromium, {os.cpu_count()} cores, no GPU; {args.rounds} alternating slices of "
           f"{args.slice:.1f} s per loop; page sizes include {bokeh_mb:.1f} MB of BokehJS")
     with tempfile.TemporaryDirectory() as tmp:
+        if args.thumbnails:
+            r = measure(args.thumbnails, Path(tmp), args.rounds, args.slice, thumbnails=True)
+            print(f"N={args.thumbnails:,} thumbnails (24 px) × 15 dims × 8 layers, 10 class handles, raster "
+                  f"{r['W']}×{r['H']} px, page {r['page_mb']:.1f} MB")
+            print(f"    figure {r['fig_fps']:6.1f} fps   raw sprite loop {r['raw_fps']:6.1f} fps   "
+                  f"ratio {r['fig_fps'] / r['raw_fps']:.2f}")
+            return
         for n in args.sizes:
             r = measure(n, Path(tmp), args.rounds, args.slice)
             ratio = r["fig_fps"] / r["raw_fps"]
