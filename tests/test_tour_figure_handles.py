@@ -252,3 +252,36 @@ def test_alignment_toggle_and_heat_map_cell(open_figure):
     fp.settle()
     assert fp.inst("I.pairPos") is None and fp.inst("I.panels.map(p => p.plot.title.text)") == ["left", "right"]
     np.testing.assert_allclose(shown(fp, 0), A[1] @ R[1, 1] @ G[:, :2], atol=tol)
+
+
+@pytest.mark.browser
+def test_labels_never_overlap_and_a_playing_tour_resumes_after_a_drag(open_figure):
+    fp, X, y, sets = handles_page(open_figure)
+    # at the input the class centroids crowd the centre: labels are left out rather than piled up
+    for lam in (0, 3):
+        fp.js(f"() => {{ {INST}.widgets.time_slider.value = {lam}; }}")
+        fp.settle()
+        rects = fp.inst("I.panels[0].placedLabels")
+        assert len(rects) >= 1
+        for a in range(len(rects)):
+            for b in range(a):
+                r, q = rects[a], rects[b]
+                assert not (r["x0"] < q["x1"] and q["x0"] < r["x1"] and r["y0"] < q["y1"] and q["y0"] < r["y1"])
+    # drag a class handle while the tour plays: it pauses during the drag and plays on from the new view
+    fp.page.get_by_role("button", name="Play").click()
+    fp.page.wait_for_function(f"{INST}.t > 0.05")
+    at = fp.inst("(() => { const c = I.screenOf(I.groupCentroid(I.groups[1])); return I.panels[0].toClient(c[0], c[1]); })()")
+    m = fp.page.mouse
+    m.move(at["x"], at["y"])
+    m.down()
+    m.move(at["x"] + 30, at["y"] + 20, steps=4)
+    assert fp.inst("I.playing") is False
+    m.up()
+    assert fp.inst("I.lastDrag.kind") == "group"
+    assert fp.inst("I.playing") is True
+    t0 = fp.inst("I.t")
+    fp.page.wait_for_function(f"{INST}.t > {t0} + 0.05")
+    # Reset returns to dots
+    fp.inst("I.setMode('images')")
+    fp.page.get_by_role("button", name="Reset").click()
+    assert fp.inst("I.mode") == "dots"

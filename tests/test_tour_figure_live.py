@@ -112,3 +112,20 @@ def test_export_png_uses_the_current_view(tmp_path):
     assert Image.open(path).size == (100, 100)
     with pytest.raises(ValueError, match="does not hold the data"):
         TourView(tour_figure(X, y)).export_png(tmp_path / "x.png")
+
+
+def test_handles_alignment_and_pair_read_back():
+    """What the page writes about handles, the alignment toggle and a heat-map pair reaches Python."""
+    X, y = data()
+    view = tour_view(np.stack([X, X]), y, handles={"classes": {"a": np.flatnonzero(y == 0)}}, seed=2)
+    w = view.widget()
+    assert view.handles == {} and view.alignment == 0.0 and view.pair is None
+    handles = [{"name": "a", "set": "classes", "panel": 0, "indices": np.flatnonzero(y == 0).tolist()},
+               {"name": "my group", "set": "yours", "panel": 0, "indices": [3, 5, 8]}]
+    w._sync_model(w, browser_message(view.state, "handles", handles), [])
+    assert list(view.handles) == ["a", "my group"]
+    assert view.handles["my group"].tolist() == [3, 5, 8]
+    np.testing.assert_array_equal(view.handles["a"], np.flatnonzero(y == 0))
+    w._sync_model(w, browser_message(view.state, "alignment", 1.0), [])
+    w._sync_model(w, browser_message(view.state, "pair", [1, 0]), [])
+    assert view.alignment == 1.0 and view.pair == (1, 0)

@@ -109,6 +109,7 @@
       if (this.setAlignment) this.setAlignment(0, true);
       this.axes.forEach((ax, a) => this.setAxis(a, ax.start || 0, true));
       this.setRate(1);
+      this.setMode("dots");
       const h = this.cfg.half, p = this.panels[0].plot;
       p.x_range.setv({ start: -h, end: h });
       p.y_range.setv({ start: -h, end: h });

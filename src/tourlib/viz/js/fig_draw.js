@@ -11,6 +11,7 @@
   const tl = globalThis.tourlib;
   if (tl.fig.Panel.prototype.draw) return;
   const Bridge = tl.bridge;
+  const MIN_LABEL_PX = 6;   // a handle shorter than this (CSS px) points nowhere: no label
 
   Object.assign(tl.fig.Panel.prototype, {
     ensureRaster(view) {
@@ -66,11 +67,14 @@
         this.ensureSprites();
         R.drawSprites(this.buf, this.proj, this.imageIndex, this.spriteShow, this.sprites, inst.cfg.image_size, view);
       }
-      if (inst.cfg.show_handles) this.drawHandleLabels(view);
+      // the names of group handles first: an axis label never covers one
       if (inst.groups.length && this.drawGroupLabels) this.drawGroupLabels(view);
+      if (inst.cfg.show_handles) this.drawHandleLabels(view);
     },
 
-    /** Axis labels just beyond each handle end, 14 CSS px further out from the origin. */
+    /** Axis labels just beyond each handle end, 14 CSS px further out from the origin. Handles
+     *  shorter than MIN_LABEL_PX get no label, and a label that would overlap one already drawn
+     *  (longest handles first) is left out, so labels never pile up at the centre. */
     drawHandleLabels(view) {
       const inst = this.inst, d = this.d, s = inst.cfg.handle_scale, B = inst.B;
       const dpr = window.devicePixelRatio || 1;
@@ -79,16 +83,39 @@
         this.labelsDpr = dpr;
       }
       const kx = view.W / (view.x1 - view.x0), ky = view.H / (view.y1 - view.y0);
-      for (let i = 0; i < d; i++) {
+      const lengths = [];
+      for (let i = 0; i < d; i++) lengths.push(Math.hypot(s * B[2 * i] * kx, s * B[2 * i + 1] * ky));
+      const order = lengths.map((_, i) => i).sort((a, b) => lengths[b] - lengths[a]);
+      const placed = this.startLabels();
+      for (const i of order) {
+        const len = lengths[i];
+        if (len < MIN_LABEL_PX * dpr) continue;
         const x = s * B[2 * i], y = s * B[2 * i + 1];
         const px = (x - view.x0) * kx, py = (view.y1 - y) * ky;
-        const dx = x * kx, dy = -y * ky, len = Math.hypot(dx, dy);
-        const ux = len > 1e-9 ? dx / len : 0, uy = len > 1e-9 ? dy / len : -1;
+        const ux = (x * kx) / len, uy = (-y * ky) / len;
         const L = this.labels2d[i];
         // push the chip out along the handle so that its nearest edge clears the end marker
         const out = 9 * dpr + 0.5 * Math.abs(ux) * L.w + 0.5 * Math.abs(uy) * L.h;
-        tl.raster.drawLabel(this.buf, view.W, view.H, L, px + ux * out, py + uy * out);
+        this.placeLabel(view, L, px + ux * out, py + uy * out, placed);
       }
+    },
+
+    /** The label rectangles drawn so far this frame (axis and group labels share it). */
+    startLabels() {
+      if (this.labelFrame !== this.inst.frameCount) {
+        this.labelFrame = this.inst.frameCount;
+        this.placedLabels = [];
+      }
+      return this.placedLabels;
+    },
+
+    /** Draw label L centred at (cx, cy) unless it overlaps one already placed; true if drawn. */
+    placeLabel(view, L, cx, cy, placed) {
+      const r = { x0: cx - L.w / 2, x1: cx + L.w / 2, y0: cy - L.h / 2, y1: cy + L.h / 2 };
+      for (const q of placed) if (r.x0 < q.x1 && q.x0 < r.x1 && r.y0 < q.y1 && q.y0 < r.y1) return false;
+      placed.push(r);
+      tl.raster.drawLabel(this.buf, view.W, view.H, L, cx, cy);
+      return true;
     },
 
     /** Hand the pixels to the image glyph: straight into its canvas, or via the data source. */

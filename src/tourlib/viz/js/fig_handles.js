@@ -118,7 +118,8 @@
 
   // ---------------------------------------------------------------- labels beside the handles
   Object.assign(tl.fig.Panel.prototype, {
-    /** Each visible group handle's name, just right of its marker (pre-rendered chips). */
+    /** Each visible group handle's name, just right of its marker (pre-rendered chips), unless it
+     *  would overlap a label already drawn (fig_draw placeLabel). */
     drawGroupLabels(view) {
       const inst = this.inst, dpr = window.devicePixelRatio || 1;
       if (!this.groupLabels || this.groupLabelsDpr !== dpr) {
@@ -126,6 +127,7 @@
         this.groupLabelsDpr = dpr;
       }
       const kx = view.W / (view.x1 - view.x0), ky = view.H / (view.y1 - view.y0);
+      const placed = this.startLabels();   // drawn before the axis labels (fig_draw)
       for (const g of inst.groups) {
         if (g.panel !== this.k || !inst.groupVisible(g)) continue;
         let L = this.groupLabels.get(g.name);
@@ -135,7 +137,7 @@
         }
         const [x, y] = inst.screenOf(inst.groupCentroid(g));
         const px = (x - view.x0) * kx, py = (view.y1 - y) * ky;
-        tl.raster.drawLabel(this.buf, view.W, view.H, L, px + 10 * dpr + L.w / 2, py - 9 * dpr);
+        this.placeLabel(view, L, px + 10 * dpr + L.w / 2, py - 9 * dpr, placed);
       }
     },
   });

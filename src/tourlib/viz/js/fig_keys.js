@@ -50,11 +50,13 @@
     return !!t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
   }
 
-  document.addEventListener("keydown", (ev) => {
-    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev)) return;
-    const inst = keyTarget();
-    if (inst && inst.onKey(ev.key)) ev.preventDefault();
-  });
+  if (typeof document !== "undefined") {   // (node, in the tests, has none)
+    document.addEventListener("keydown", (ev) => {
+      if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev)) return;
+      const inst = keyTarget();
+      if (inst && inst.onKey(ev.key)) ev.preventDefault();
+    });
+  }
 
   tl.ui.keyTarget = keyTarget;
 })();

@@ -5,7 +5,8 @@
  * and hidden classes, the rectangle brush (its centroid c gets a handle), the drags of axis handles
  * (tourlib.manipulate.dragAxis, by Δ / handle_scale), of the brush centroid and of named group
  * handles (dragCentroid by Δ), and the API for group handles (addGroupHandle / removeGroupHandle /
- * dragGroup). Drags pause the tour; at their end the tour continues from the new view (rebase).
+ * dragGroup). Drags pause the tour; at their end a tour that was playing continues from the new
+ * view (rebase), one that was paused stays paused there.
  */
 (function () {
   "use strict";
@@ -84,6 +85,7 @@
     /** kind "axis" (index = axis i) or "centroid"; x, y: pointer in data units. */
     beginDrag(kind, index, x, y, panel) {
       this.finishTransition();
+      this.resumeAfterDrag = this.playing;   // a playing tour continues from the dragged view
       if (this.playing) this.pause();
       const c = kind === "group" ? this.groupCentroid(this.groups[index]) : this.centroid;
       this.drag = { kind, index, x, y, panel, G0: Float64Array.from(this.G), c: c ? Float64Array.from(c) : null };
@@ -113,6 +115,10 @@
       this.drag = null;
       this.tour.rebase(this.G, this.t);
       this.writeState();
+      if (this.resumeAfterDrag) {
+        this.resumeAfterDrag = false;
+        this.play();
+      }
     },
 
     // ---- named group handles (the UMAP Tour's API): a handle at the centroid of a named group;
