@@ -243,6 +243,7 @@ def standalone_html(model: Model, title: str = "tourlib figure") -> str:
     ours = "\n".join(f"<script>{p.read_text()}</script>" for p in js_bundle(js_for_model(model) + [EMBED_MODULE]))
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(title)}</title>{bokeh_js}</head>"
         f"<body>{_item_html(model)}{ours}</body></html>"
     )

@@ -426,7 +426,7 @@ def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, 
         axis_labels=handle_labels, axis_colors=handle_colors, show_handles=show_handles,
         axes=axes, presets={k: v.ravel().tolist() for k, v in preset_views.items()},
         autoplay=bool(autoplay), groups=groups, handle_sets=handle_sets, figure_id=str(figure_id or ""),
-        align_panel=align_panel, align_label=str((align or {}).get("label", "align")),
+        align_panel=align_panel, align_label=str((align or {}).get("label", "align")), panel_size=side,
     ).to_js()
     fig = dict(
         state=state, config=config, panels=panel_models, handles=handle_source, legend=legend,
@@ -445,17 +445,19 @@ def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, 
     if align_panel >= 0:
         controls.append(widgets["align"])
     side_box = column(legend, handles_box) if handles_box is not None else legend
-    rows = [row(*plots, side_box), row(*controls, styles={"align-items": "center"})]
+    # rows wrap: in a narrow column (a phone) the legend goes under the panels, controls under each other
+    wrap = {"flex-wrap": "wrap", "max-width": "100%"}
+    rows = [row(*plots, side_box, styles=wrap), row(*controls, styles={"align-items": "center", **wrap})]
     order = sorted(range(len(axes)), key=lambda a: a != _main_axis(axes))   # the moving axis first
     for a in order:
         w = widgets["axes"][a]
-        rows.append(row(w["play"], w["slider"]))
+        rows.append(row(w["play"], w["slider"], styles=wrap))
         if w.get("indicators") is not None:
             rows.append(w["indicators"])
     if widgets["preset_buttons"]:
         rows.append(row(Div(text="views:", styles={"color": "#555", "align-self": "center"}),
-                        *widgets["preset_buttons"], styles={"align-items": "center"}))
-    layout = require_js(column(*rows, tags=[LAYOUT_TAG, state]), "tour_figure")
+                        *widgets["preset_buttons"], styles={"align-items": "center", **wrap}))
+    layout = require_js(column(*rows, tags=[LAYOUT_TAG, state], styles={"max-width": "100%"}), "tour_figure")
     if return_parts:
         parts = TourLayout(layout, state, plots, panel_models, widgets, mu, radius, params)
         return layout, parts

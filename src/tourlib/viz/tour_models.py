@@ -92,6 +92,7 @@ class TourConfig:
     figure_id : a name other figures on the page use to reach this one (a heat map's click).
     align_panel : the panel whose points the alignment toggle rotates (−1: no toggle); its
         ``TourPanelData.rotations`` hold the rotations; align_label : the toggle's words.
+    panel_size : the panels' side in px; in a narrower column the page shrinks them to fit (fig_fit.js).
     """
 
     tour: dict
@@ -117,6 +118,7 @@ class TourConfig:
     figure_id: str = ""
     align_panel: int = -1
     align_label: str = ""
+    panel_size: int = 0
 
     def to_js(self) -> dict[str, AnyT]:
         """The plain dict the page receives (serialised once with the figure)."""

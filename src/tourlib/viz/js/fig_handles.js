@@ -44,12 +44,14 @@
     /** Arm (or disarm) the brush: the next brushed points become a handle. */
     armHandle(on) {
       this.armed = on === undefined ? !this.armed : !!on;
+      if (this.setBrushActive) this.setBrushActive(this.armed);   // a touch screen's brush (fig_touch)
       if (tl.ui.refreshHandles) tl.ui.refreshHandles(this);
     },
 
     /** The brushed points `indices` of panel k become the reader's handle "group N" (every panel). */
     handleFromBrush(k, indices) {
       this.armed = false;
+      if (this.setBrushActive) this.setBrushActive(false);
       if (indices && indices.length) this.addCustomHandle(indices);
       else if (tl.ui.refreshHandles) tl.ui.refreshHandles(this);
     },

@@ -77,6 +77,7 @@
     // ---- lifecycle
     onLayout() {
       this.dirty = true;
+      if (this.ready && this.keepSquare) this.keepSquare();
       this.tryStart();
     }
 
@@ -89,10 +90,13 @@
         this.ready = true;
         if (tl.ui) {
           this.panels.forEach((p) => tl.ui.bindPointer(this, p));
+          if (tl.ui.bindTouch) this.panels.forEach((p) => tl.ui.bindTouch(this, p));
+          if (this.setupTouch) this.setupTouch();
           tl.ui.bindLegend(this);
           if (tl.ui.bindHandles) tl.ui.bindHandles(this);
           if (tl.ui.bindIndicators) tl.ui.bindIndicators(this);
           if (this.syncAlignButton) this.syncAlignButton();
+          if (this.fitToColumn) this.fitToColumn();
         }
         this.observeVisibility();
         if (this.cfg.autoplay && !this.autoplayDone) {

@@ -1,5 +1,5 @@
 // @module tour_figure
-// @requires fig_instance fig_axes fig_control fig_select fig_pointer fig_tooltip fig_legend fig_handles fig_layers fig_compare fig_keys
+// @requires fig_instance fig_axes fig_control fig_select fig_pointer fig_tooltip fig_legend fig_handles fig_layers fig_compare fig_keys fig_fit fig_touch
 /*
  * tourlib.TourFigure — the entry points of the Grand Tour figure in the browser.
  *
