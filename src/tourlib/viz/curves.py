@@ -54,7 +54,7 @@ def line_chart(x, series: Mapping[str, object], *, colors: Sequence[str] | None 
                          f"got {len(colors)} colours and {len(dashes)} dashes")
     ranges = {} if y_range is None else {"y_range": y_range}
     p = figure(title=title, width=width, height=height, tools="pan,wheel_zoom,box_zoom,reset,save",
-               x_axis_label=x_label, y_axis_label=y_label, **ranges)
+               active_scroll=None, x_axis_label=x_label, y_axis_label=y_label, **ranges)   # the wheel scrolls the page
     items = []
     for name, color, dash in zip(names, colors, dashes):
         ys = np.asarray(series[name], dtype=np.float64)

@@ -54,7 +54,7 @@ def image_scatter(
     p = figure(
         title=title, width=width, height=height,
         tools="pan,wheel_zoom,box_zoom,reset,save",
-        active_scroll="wheel_zoom", x_axis_label=x_label, y_axis_label=y_label,
+        active_scroll=None, x_axis_label=x_label, y_axis_label=y_label,   # a wheel scrolls the page, not the plot
     )
     renderers = []
     for k, name in enumerate(classes):

@@ -584,7 +584,7 @@ def _panel_plot(name, side, x_range, y_range, handle_source, *, show_handles):
     ]
     p = figure(
         title=name or None, frame_width=side, frame_height=side, x_range=x_range, y_range=y_range,
-        tools=tools, active_drag=tools[0], toolbar_location="above", output_backend="canvas",
+        tools=tools, active_drag=tools[0], active_scroll=None, toolbar_location="above", output_backend="canvas",
         min_border=6, background_fill_color="#ffffff", border_fill_color="#ffffff",
     )
     p.toolbar.logo = None
