@@ -215,7 +215,8 @@ def test_time_axis_adds_a_slider_over_the_steps():
     X = np.random.default_rng(0).normal(size=(5, 40, 4))
     layout, parts = tour_figure(X, times=["e0", "e1", "e2", "e5", "e9"], time_name="step", return_parts=True)
     slider = parts.widgets["time_slider"]
-    assert slider.start == 0 and slider.end == 4 and slider.title == "step e0"
+    assert slider.start == 0 and slider.end == 4 and slider.title == "step" and slider.show_value
+    assert "segments" in slider.format.args and slider.format.args["labels"] == ["e0", "e1", "e2", "e5", "e9"]
     assert parts.panels[0]["data"].shape == [5, 40, 4]
 
 

@@ -268,8 +268,9 @@ def test_labels_never_overlap_and_a_playing_tour_resumes_after_a_drag(open_figur
                 r, q = rects[a], rects[b]
                 assert not (r["x0"] < q["x1"] and q["x0"] < r["x1"] and r["y0"] < q["y1"] and q["y0"] < r["y1"])
     # drag a class handle while the tour plays: it pauses during the drag and plays on from the new view
+    fp.inst("I.setRate(0.05)")                     # slow, so the handle is still where we press
     fp.page.get_by_role("button", name="Play").click()
-    fp.page.wait_for_function(f"{INST}.t > 0.05")
+    fp.page.wait_for_function(f"{INST}.t > 0.002")
     at = fp.inst("(() => { const c = I.screenOf(I.groupCentroid(I.groups[1])); return I.panels[0].toClient(c[0], c[1]); })()")
     m = fp.page.mouse
     m.move(at["x"], at["y"])
@@ -280,8 +281,24 @@ def test_labels_never_overlap_and_a_playing_tour_resumes_after_a_drag(open_figur
     assert fp.inst("I.lastDrag.kind") == "group"
     assert fp.inst("I.playing") is True
     t0 = fp.inst("I.t")
-    fp.page.wait_for_function(f"{INST}.t > {t0} + 0.05")
+    fp.page.wait_for_function(f"{INST}.t > {t0} + 0.002")
     # Reset returns to dots
     fp.inst("I.setMode('images')")
     fp.page.get_by_role("button", name="Reset").click()
     assert fp.inst("I.mode") == "dots"
+
+
+@pytest.mark.browser
+def test_arrow_keys_on_a_slider_step_one_position(open_figure):
+    fp, X, y, sets = handles_page(open_figure)
+    fp.page.locator(".noUi-handle").nth(1).focus()           # the layer slider (the first is speed)
+    fp.page.keyboard.press("ArrowRight")
+    fp.settle()
+    assert fp.inst("I.pos[0]") == 1.0
+    fp.js(f"() => {{ {INST}.setAxis(0, 1.4); }}")
+    fp.page.keyboard.press("ArrowRight")
+    assert fp.inst("I.pos[0]") == 2.0
+    fp.page.keyboard.press("ArrowLeft")
+    fp.page.keyboard.press("ArrowLeft")
+    assert fp.inst("I.pos[0]") == 0.0
+    assert fp.inst("tourlib.bridge.view(I.widgets.time_slider).title_el.textContent") == "layer: input"

@@ -139,7 +139,7 @@ def test_layer_slider_shows_the_aligned_transition(layer_page):
     assert 1.5 < lam < 4.5
     assert fp.inst("I.widgets.time_slider.value") == pytest.approx(lam)
     i, t = seq.transition_at(lam)
-    assert seq.names[i] in fp.inst("I.widgets.time_slider.title")
+    assert seq.names[i] in fp.inst("I.axisTitle(1)")
     np.testing.assert_allclose(shown(fp), expected_points(X, nets, seq, 0, lam) @ G[:, :2], atol=upp_tol(fp))
     np.testing.assert_array_equal(np.array(fp.inst("Array.from(I.G)")).reshape(5, 5), G)  # the view is kept
     # exact positions through the model, on both sides of every boundary: no jump
@@ -162,7 +162,7 @@ def test_epoch_slider_swaps_the_network_and_keeps_the_layer(layer_page):
     fp.js(f"() => {{ {INST}.widgets.epoch_slider.value = 1; }}")
     fp.settle()
     assert fp.inst("I.epochIndex") == 1 and fp.inst("I.layerPos") == pytest.approx(3.25)
-    assert fp.inst("I.widgets.epoch_slider.title") == "epoch 3"
+    assert fp.inst("I.axisTitle(0)") == "epoch: 3"
     np.testing.assert_allclose(shown(fp), expected_points(X, nets, seq, 1, 3.25) @ G[:, :2], atol=upp_tol(fp))
     # playing the layers runs to the end of this epoch's network, and stops there
     fp.js(f"() => {{ {INST}.widgets.time_slider.value = 5.6; }}")
@@ -233,7 +233,7 @@ def test_opens_on_the_last_epoch(open_figure):
     seq = layer_sequence(X, [small_net(1), small_net(2)], k=5, epochs=[0, 3])
     fp = open_figure(layer_tour_figure(seq, y, seed=1), "layers_default")
     assert (fp.inst("I.epochIndex"), fp.inst("I.layerPos")) == (1, 0)
-    assert fp.inst("I.widgets.epoch_slider.title") == "epoch 3"
+    assert fp.inst("I.axisTitle(0)") == "epoch: 3"
     G = fp.G()
     np.testing.assert_allclose(shown(fp), seq.at(1, 0.0) @ G[:, :2], atol=upp_tol(fp))
     fp.page.get_by_role("button", name="Reset").click()

@@ -34,6 +34,7 @@ from bokeh.palettes import Greys256
 from bokeh.plotting import figure
 
 from .palette import class_colors
+from .slider_labels import position_formatter
 
 __all__ = ["network_figure", "layer_kind", "layer_profile_figure", "KIND_COLORS"]
 
@@ -185,8 +186,8 @@ def network_figure(
     info = Div(text=texts[start], styles={"font-size": "13px"})
     items = [p, info, q]
     if E > 1:
-        slider = Slider(title=f"epoch {labels[start]}", start=0, end=E - 1, step=1, value=start, width=420,
-                        show_value=False)
+        slider = Slider(title="epoch", start=0, end=E - 1, step=1, value=start, width=420,
+                        show_value=True, format=position_formatter(labels))
         slider.js_on_change("value", CustomJS(
             args=dict(heat=heat_src, bars=bar_src, info=info, texts=texts, labels=labels),
             code=("if (window.tourlib && tourlib.NetworkFigure) { tourlib.NetworkFigure.setEpoch({heat, bars, info, texts, labels}, cb_obj); }"

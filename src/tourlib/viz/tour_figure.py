@@ -75,6 +75,7 @@ from .tour_inputs import TourInputs, prepare_tour_inputs, view_matrix
 from .embed import require_js
 from .tour_models import TourAxis, TourConfig, TourPanelData, TourState
 from .tour_handles import handle_config, handles_html
+from .slider_labels import position_formatter
 
 __all__ = ["tour_figure", "layer_tour_figure", "TourLayout", "view_geometry"]
 
@@ -621,16 +622,11 @@ def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], axes: list[Tour
     axis_widgets = []
     for ax in axes:
         n = len(ax.labels)
-        if ax.segment_labels:
-            i = min(len(ax.segment_labels) - 1, int(ax.start))
-            title = f"{ax.name}: {ax.segment_labels[i]}"
-        else:
-            title = f"{ax.name} {ax.labels[int(round(ax.start))]}"
         axis_widgets.append(dict(
             play=Button(label=f"▶ {ax.play_label or ax.name + 's'}", width=100, syncable=False),
-            slider=Slider(title=title, start=0, end=max(n - 1, 1e-9), step=0.01 if ax.interpolate else 1,
-                          value=ax.start, show_value=False, tooltips=False, width=420, syncable=False,
-                          disabled=n < 2),
+            slider=Slider(title=ax.name, start=0, end=max(n - 1, 1e-9), step=0.01 if ax.interpolate else 1,
+                          value=ax.start, show_value=True, format=position_formatter(ax.labels, ax.segment_labels), tooltips=False,
+                          width=420, syncable=False, disabled=n < 2),
             indicators=Div(text=_indicators_html(ax), stylesheets=[InlineStyleSheet(css=_INDICATOR_CSS)],
                            styles={"max-width": "100%"}) if ax.indicators else None,
         ))

@@ -134,20 +134,28 @@
       w.play.label = (this.axisPlaying === a ? "❚❚ " : "▶ ") + (ax.play_label || ax.name + "s");
     },
 
-    /** Slider values and titles: "name label", or "name: segment  (t = f)" between steps. */
+    /** What axis a's slider reads: "name: label" at a position, "name: segment  (t = f)" between
+     *  two (the slider's title is the name, its value is formatted in Python: _position_formatter). */
+    axisTitle(a) {
+      const ax = this.axes[a], v = this.pos[a], n = ax.labels.length, segs = ax.segment_labels || [];
+      let shown;
+      if (segs.length) {
+        const i = Math.min(segs.length - 1, Math.floor(v + 1e-9)), f = v - i;
+        if (Math.abs(f) < 1e-9) shown = ax.labels[i];
+        else if (Math.abs(f - 1) < 1e-9) shown = ax.labels[Math.min(n - 1, i + 1)];
+        else shown = segs[i] + "  (t = " + f.toFixed(2) + ")";
+      } else {
+        shown = ax.labels[Math.max(0, Math.min(n - 1, Math.round(v)))];
+      }
+      return ax.name + ": " + shown;
+    },
+
+    /** Slider values (their text follows the value: the Python formatter). */
     syncAxisWidgets() {
       (this.widgets.axes || []).forEach((w, a) => {
         if (!w || !w.slider) return;
-        const ax = this.axes[a], v = this.pos[a], sl = w.slider;
+        const v = this.pos[a], sl = w.slider;
         if (Math.abs(sl.value - v) > 1e-9) sl.value = v;
-        let title;
-        if (ax.segment_labels && ax.segment_labels.length) {
-          const i = Math.min(ax.segment_labels.length - 1, Math.floor(v));
-          title = ax.name + ": " + ax.segment_labels[i] + "  (t = " + (v - i).toFixed(2) + ")";
-        } else {
-          title = ax.name + " " + ax.labels[Math.round(v)];
-        }
-        if (sl.title !== title) sl.title = title;
       });
       if (tl.ui && tl.ui.syncIndicators) tl.ui.syncIndicators(this);
     },

@@ -4,7 +4,8 @@
  * Step indicators (tourlib.ui.bindIndicators / syncIndicators): for an axis declared with
  * `indicators` (TourAxis), Python draws one chip per position ("input", "conv1", …) under its
  * slider; a click morphs there (TourInstance.goTo: the points move linearly in d dimensions under
- * the fixed view) and the chip of the step nearest the current position is lit.
+ * the fixed view) and the chip of the step nearest the current position is lit. On every axis slider
+ * the arrow keys step one whole position, not the slider's 0.01 (bindSliderKeys).
  */
 (function () {
   "use strict";
@@ -17,7 +18,25 @@
     return view ? view.shadow_el || view.el.shadowRoot || view.el : null;
   }
 
+  /** Arrow keys on an axis slider step one whole position (the slider's own step is 0.01). */
+  function bindSliderKeys(inst) {
+    (inst.widgets.axes || []).forEach((w, a) => {
+      const root = w && rootOf(w.slider);
+      if (!root || root.tlKeys) return;
+      root.tlKeys = true;
+      root.addEventListener("keydown", (ev) => {
+        const dir = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[ev.key];
+        if (!dir) return;
+        ev.preventDefault();
+        ev.stopPropagation();
+        const v = inst.pos[a], SNAP = 1e-9;
+        inst.setAxis(a, dir > 0 ? Math.floor(v + SNAP) + 1 : Math.ceil(v - SNAP) - 1);
+      }, true);
+    });
+  }
+
   function bindIndicators(inst) {
+    bindSliderKeys(inst);
     (inst.widgets.axes || []).forEach((w, a) => {
       const root = w && rootOf(w.indicators);
       if (!root || root.tlBound) return;

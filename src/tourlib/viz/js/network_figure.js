@@ -22,9 +22,7 @@
     const b = Object.assign({}, bars.data);
     b.p = b["p" + e];
     bars.data = b;
-    info.text = texts[e];
-    const title = "epoch " + labels[e];
-    if (slider.title !== title) slider.title = title;
+    info.text = texts[e];   // (the slider shows "epoch: label" itself: viz.slider_labels)
   }
 
   tl.NetworkFigure = { setEpoch };
