@@ -81,7 +81,9 @@ def test_run_tours_take_bundles(tmp_path, monkeypatch):
     run = record_training("mnist", seed=0, data=data, cache=False, epochs=2, train_size=120, n_record=30,
                           batch_size=16, device="cpu", progress=False)
     train, test = run.data("train", images=data[0]), run.data("test", images=data[2])
-    assert training_tour(train, test, title="t") is not None
+    layout, parts = training_tour(train, test, title="t", return_parts=True)
+    assert parts.widgets["time_slider"].value == len(train.points) - 1     # opens at the last epoch
+    assert training_tour(train, test, title="t", time_start=0) is not None
     assert softmax_tour(run.data(epochs=-1, images=data[2]), title="s") is not None
     with pytest.raises(ValueError, match="one epoch"):
         softmax_tour(test)

@@ -209,6 +209,16 @@ def test_legend_lists_classes_with_counts():
     assert "a&lt;b" in legend.text  # names are escaped
     counts = [int(c) for c in re.findall(r'tl-count">(\d+)<', legend.text)]
     assert counts == np.bincount(y, minlength=3).tolist()
+    # two panels: counted per panel, not added up
+    layout = tour_figure({"train": X, "test": X[:50]}, {"train": y, "test": y[:50]}, classes=["a", "b", "c"])
+    legend = [d for d in layout.select({"type": Div}) if "tl-legend" in d.text][0]
+    pairs = re.findall(r'tl-count">(\d+) · (\d+)<', legend.text)
+    assert [(int(a), int(b)) for a, b in pairs] == list(zip(np.bincount(y, minlength=3), np.bincount(y[:50], minlength=3)))
+    assert "points: train · test" in legend.text
+    layout = tour_figure({"a": X, "b": X}, y, classes=["a", "b", "c"])
+    legend = [d for d in layout.select({"type": Div}) if "tl-legend" in d.text][0]
+    assert [int(c) for c in re.findall(r'tl-count">(\d+)<', legend.text)] == np.bincount(y, minlength=3).tolist()
+    assert "points per panel" in legend.text
 
 
 def test_time_axis_adds_a_slider_over_the_steps():
@@ -218,6 +228,10 @@ def test_time_axis_adds_a_slider_over_the_steps():
     assert slider.start == 0 and slider.end == 4 and slider.title == "step" and slider.show_value
     assert "segments" in slider.format.args and slider.format.args["labels"] == ["e0", "e1", "e2", "e5", "e9"]
     assert parts.panels[0]["data"].shape == [5, 40, 4]
+    layout, parts = tour_figure(X, time_start=-1, return_parts=True)
+    assert parts.widgets["time_slider"].value == 4
+    with pytest.raises(ValueError, match="time_start"):
+        tour_figure(X, time_start=5)
 
 
 def test_ten_thousand_point_page_is_small():

@@ -27,9 +27,11 @@ def _tour_kwargs(data):
 def training_tour(train, test, *, seed: int = 0, title: str | None = None, max_images: int = 1000,
                   size: int = 280, **kwargs):
     """Train and test softmax (two :class:`~tourlib.nets.bundle.RunData` over the same epochs) in two
-    panels, "train images" and "test images", sharing one rotation."""
+    panels, "train images" and "test images", sharing one rotation; it opens at the last epoch (the
+    trained network: at epoch 0 every point sits at the centre), ``▶ epochs`` plays from the start."""
     from .tour_figure import tour_figure
 
+    kwargs.setdefault("time_start", -1)
     return tour_figure(**_tour_kwargs({"train images": train, "test images": test}), axis_labels="classes",
                        center=False, extent=1.0, seed=seed, title=title, max_images=max_images, size=size,
                        **kwargs)

@@ -176,16 +176,27 @@ class TourLayout:
         self.tour_params = tour_params
 
 
-def _legend_html(classes: list[str], colors: list[str], counts: np.ndarray) -> str:
+def _legend_html(classes: list[str], colors: list[str], counts: np.ndarray, panels: list[str]) -> str:
+    """The legend: one item per class with its number of points, per panel (``counts`` P×K).
+
+    Panels with the same counts show one number ("per panel"); otherwise one per panel, in order."""
+    counts = np.atleast_2d(counts)
+    same = bool((counts == counts[0]).all())
+
+    def count(k):
+        return str(int(counts[0, k])) if same else " · ".join(str(int(c)) for c in counts[:, k])
+
     items = "".join(
         f'<div class="tl-item" data-class="{k}" title="hover: highlight · click: show/hide">'
         f'<span class="tl-sw" style="background:{colors[k]}"></span>'
-        f'<span class="tl-name">{html.escape(name)}</span><span class="tl-count">{int(counts[k])}</span></div>'
+        f'<span class="tl-name">{html.escape(name)}</span><span class="tl-count">{count(k)}</span></div>'
         for k, name in enumerate(classes)
     )
+    what = "" if len(counts) == 1 else ("points per panel<br>" if same else
+                                        f"points: {html.escape(' · '.join(panels))}<br>")
     return (
         f'<div class="tl-legend"><div class="tl-head">classes</div>{items}'
-        '<div class="tl-hint">hover: highlight<br>click: show / hide</div></div>'
+        f'<div class="tl-hint">{what}hover: highlight<br>click: show / hide</div></div>'
     )
 
 
@@ -212,6 +223,7 @@ def tour_figure(
     times: Sequence[Any] | None = None,
     time_name: str = "epoch",
     time_speed: float = 2.0,
+    time_start: int = 0,
     axis_labels: Sequence[str] | str | None = None,
     center: bool | Sequence[float] | np.ndarray = True,
     extent: float | None = None,
@@ -258,7 +270,8 @@ def tour_figure(
         ``tour_path="torus"``, the default, comes close to every view, ``"rotation"`` turns at constant
         angular velocity through a torus of views).
     presets : ``{name: G}`` with G an orthogonal d×d view or a d×2 screen basis; one button each.
-    times, time_name, time_speed : labels of the T steps, the axis name, steps per second.
+    times, time_name, time_speed : labels of the T steps, the axis name, steps per second;
+        ``time_start``: the step shown first (an index; −1 is the last, e.g. a trained network).
     axis_labels : names of the d axis handles; ``"classes"`` uses the class names and colours
         (for a softmax or logit layer, where axis i is class i).
     center : True (subtract the mean), False, or a point μ; the screen shows (X − μ) @ G[:, :2].
@@ -280,8 +293,13 @@ def tour_figure(
     )
     if time_speed <= 0:
         raise ValueError(f"time_speed (steps per second) must be > 0, got {time_speed}")
-    if axes is None:
-        axes = [TourAxis(time_name, inputs.time_labels, True, float(time_speed))] if inputs.has_time else []
+    if axes is None and inputs.has_time:
+        T = inputs.n_times
+        if not -T <= int(time_start) < T:
+            raise ValueError(f"time_start must be a step index in {-T}…{T - 1}, got {time_start}")
+        axes = [TourAxis(time_name, inputs.time_labels, True, float(time_speed), start=float(int(time_start) % T))]
+    elif axes is None:
+        axes = []
     axes = [TourAxis.make(a, n) for a, n in zip(axes, sizes or [inputs.n_times])] if axes else []
     return _assemble(
         inputs, axes=axes, sizes=sizes or ([inputs.n_times] if axes else []), seed=seed, speed=speed,
@@ -408,9 +426,9 @@ def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, 
         plots.append(p)
         panel_models.append(dict(plot=p, data=data, **sources))
 
-    counts = np.bincount(np.concatenate([p.labels for p in inputs.panels]), minlength=n_classes)
+    counts = np.stack([np.bincount(p.labels, minlength=n_classes) for p in inputs.panels])
     legend = Div(
-        text=_legend_html(inputs.classes, colors, counts), width=150,
+        text=_legend_html(inputs.classes, colors, counts, [p.name for p in inputs.panels]), width=150,
         stylesheets=[InlineStyleSheet(css=_LEGEND_CSS)],
         visible=n_classes > 1,
     )
