@@ -302,3 +302,47 @@ def test_arrow_keys_on_a_slider_step_one_position(open_figure):
     fp.page.keyboard.press("ArrowLeft")
     assert fp.inst("I.pos[0]") == 0.0
     assert fp.inst("tourlib.bridge.view(I.widgets.time_slider).title_el.textContent") == "layer: input"
+
+
+@pytest.mark.browser
+def test_drag_reach_circle_legend_focus_over_a_brush_and_solo(open_figure):
+    fp, X, y, sets = handles_page(open_figure)
+    mu = centre(fp)
+    # while a group handle is dragged, the circle it can reach (radius |c|) is drawn around the origin
+    at = fp.inst("(() => { const c = I.screenOf(I.groupCentroid(I.groups[0])); return I.panels[0].toClient(c[0], c[1]); })()")
+    m = fp.page.mouse
+    m.move(at["x"], at["y"])
+    m.down()
+    m.move(at["x"] + 15, at["y"] + 10, steps=3)
+    c = X[0][y == 0].mean(axis=0) - mu
+    assert fp.inst("I.dragReach(0)") == pytest.approx(np.linalg.norm(c), rel=1e-3)
+    fp.settle()
+    ring = fp.inst("""(() => { const P = I.panels[0], v = P.lastView, r = I.dragReach(0) * v.W / (v.x1 - v.x0);
+        const ox = Math.floor(-v.x0 * v.W / (v.x1 - v.x0)), oy = Math.floor(v.y1 * v.H / (v.y1 - v.y0));
+        let hits = 0, tries = 0;
+        for (let k = 0; k < 64; k++) { const a = 2 * Math.PI * k / 64, x = Math.round(ox + r * Math.cos(a)), y = Math.round(oy + r * Math.sin(a));
+          if (x < 1 || y < 1 || x >= v.W - 1 || y >= v.H - 1) continue; tries++;
+          for (const [dx, dy] of [[0,0],[1,0],[-1,0],[0,1],[0,-1]]) if (P.buf[(y + dy) * v.W + x + dx] === I.crossColor) { hits++; break; } }
+        return [hits, tries]; })()""")
+    assert ring[1] > 10 and ring[0] >= 0.4 * ring[1]   # dashed, and dots drawn over it
+    m.up()
+    assert fp.inst("I.dragReach(0)") == 0
+    # a brush is on; hovering a class in the legend still shows all of that class
+    fp.inst("I.select(0, [0, 1, 2, 3])")
+    fp.page.locator(".tl-item", has_text="car").hover()
+    flags = np.array(fp.inst("Array.from(I.panels[0].flags)"))
+    assert set(np.flatnonzero(flags == 2)) == set(np.flatnonzero(y == 2))
+    fp.page.mouse.move(5, 5)
+    fp.settle()
+    assert set(np.flatnonzero(np.array(fp.inst("Array.from(I.panels[0].flags)")) == 2)) == {0, 1, 2, 3}
+    fp.inst("I.clearBrush()")
+    # double-click: that class alone, and the brush picks only its points; again: every class
+    fp.page.locator(".tl-item", has_text="dog").dblclick()
+    assert fp.inst("Array.from(I.hidden)") == [1, 0, 1, 1]
+    fp.page.mouse.move(5, 5)
+    P = (X[0] - mu) @ fp.G()[:, :2]
+    lo, hi = P.min(axis=0), P.max(axis=0)
+    fp.inst(f"I.brush(0, {{type: 'rect', x0: {lo[0]}, x1: {hi[0]}, y0: {lo[1]}, y1: {hi[1]}}}, true)")
+    assert set(fp.inst("Array.from(I.selection.indices)")) == set(np.flatnonzero(y == 1))
+    fp.page.locator(".tl-item", has_text="dog").dblclick()
+    assert fp.inst("Array.from(I.hidden)") == [0, 0, 0, 0]

@@ -196,7 +196,7 @@ def _legend_html(classes: list[str], colors: list[str], counts: np.ndarray, pane
                                         f"points: {html.escape(' · '.join(panels))}<br>")
     return (
         f'<div class="tl-legend"><div class="tl-head">classes</div>{items}'
-        f'<div class="tl-hint">{what}hover: highlight<br>click: show / hide</div></div>'
+        f'<div class="tl-hint">{what}hover: highlight<br>click: show / hide<br>double-click: only this</div></div>'
     )
 
 

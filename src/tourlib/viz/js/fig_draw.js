@@ -55,6 +55,8 @@
       const ox = Math.floor((0 - view.x0) * view.W / (view.x1 - view.x0));
       const oy = Math.floor((view.y1 - 0) * view.H / (view.y1 - view.y0));
       R.drawCross(this.buf, view.W, view.H, ox, oy, inst.crossColor);
+      const reach = inst.dragReach ? inst.dragReach(this.k) : 0;
+      if (reach > 0) R.drawCircle(this.buf, view.W, view.H, ox, oy, reach * view.W / (view.x1 - view.x0), inst.crossColor);
       if (this.ghostCount > 0) {
         R.drawDots(this.buf, this.proj, this.ghostList, this.ghostCount, this.labels, inst.ghostPalette, this.fill, null, 0, view);
       }

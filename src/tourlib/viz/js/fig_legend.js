@@ -2,7 +2,8 @@
 // @requires fig_bridge
 /*
  * The legend of the tour figure (tourlib.ui): the Div built by Python; hovering an item highlights
- * that class (the others become ghosts), clicking toggles it.
+ * that class (the others become ghosts, also while a brush is on), clicking toggles it, a double
+ * click shows that class alone (the brush then picks only its points); again, every class.
  */
 (function () {
   "use strict";
@@ -25,6 +26,12 @@
       const item = itemOf(ev);
       if (!item) return;
       inst.toggleClass(Number(item.dataset.class));
+      refreshLegend(inst);
+    });
+    lr.root.addEventListener("dblclick", (ev) => {
+      const item = itemOf(ev);
+      if (!item) return;
+      inst.soloClass(Number(item.dataset.class));
       refreshLegend(inst);
     });
     lr.root.addEventListener("mouseover", (ev) => {

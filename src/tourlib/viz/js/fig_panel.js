@@ -187,7 +187,8 @@
       let a = 0, g = 0;
       for (let i = 0; i < n; i++) {
         const c = labels[i];
-        const on = (focus < 0 ? hidden[c] === 0 : focus === c) && (sel === null || sel[i] === 1);
+        // a class hovered in the legend shows whatever is brushed; otherwise the brush and the legend
+        const on = focus >= 0 ? focus === c : hidden[c] === 0 && (sel === null || sel[i] === 1);
         flags[i] = on ? 2 : 1;
         if (on) this.activeList[a++] = i;
         else this.ghostList[g++] = i;

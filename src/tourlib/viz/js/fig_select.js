@@ -23,6 +23,16 @@
       this.requestFrame();
     },
 
+    /** Show only class c (a double click in the legend); again: show every class. */
+    soloClass(c) {
+      const alone = this.hidden.every((h, k) => (k === c ? h === 0 : h === 1));
+      this.hidden.fill(alone ? 0 : 1);
+      this.hidden[c] = 0;
+      this.updateFlags();
+      this.writeState();
+      this.requestFrame();
+    },
+
     toggleClass(c) {
       this.hidden[c] = this.hidden[c] ? 0 : 1;
       this.updateFlags();
@@ -89,6 +99,16 @@
       if (this.playing) this.pause();
       const c = kind === "group" ? this.groupCentroid(this.groups[index]) : this.centroid;
       this.drag = { kind, index, x, y, panel, G0: Float64Array.from(this.G), c: c ? Float64Array.from(c) : null };
+    },
+
+    /** While a drag is on in panel k: how far from the origin its handle can go (data units), else 0.
+     *  An axis handle ends at s·G[i, :2], at most s (a row of an orthogonal G has length 1); a
+     *  centroid c lands at c·G[:, :2], at most |c|. The page draws that circle (fig_draw). */
+    dragReach(k) {
+      const dr = this.drag;
+      if (!dr || dr.panel !== k) return 0;
+      if (dr.kind === "axis") return this.cfg.handle_scale;
+      return dr.c ? Math.hypot(...dr.c) : 0;
     },
 
     dragTo(x, y) {

@@ -14,7 +14,7 @@
  * Points are given in screen (data) coordinates as a Float32Array [x0, y0, x1, y1, ...].
  * Besides dots: thumbnails as sprites (makeSprites/drawSprites), the axis handles' labels as
  * pre-rendered text chips (makeLabel/drawLabel: a Bokeh text glyph would cost ~1.5 ms a frame)
- * and the small grey cross at the origin (drawCross).
+ * the small grey cross at the origin (drawCross) and the dashed circle of a drag's reach (drawCircle).
  */
 (function () {
   "use strict";
@@ -192,6 +192,17 @@
   }
 
   /** A small cross (arm = 4 pixels) at pixel (px, py): the origin of the view. */
+  /** A dashed circle of radius r px around (cx, cy): where a drag can reach (fig_draw). */
+  function drawCircle(buf, W, H, cx, cy, r, color) {
+    const n = Math.max(24, Math.ceil(2 * Math.PI * r));   // one dot per pixel of arc
+    for (let k = 0; k < n; k++) {
+      if (k % 9 >= 6) continue;                      // dashes: 6 px on, 3 off
+      const a = (2 * Math.PI * k) / n;
+      const x = Math.round(cx + r * Math.cos(a)), y = Math.round(cy + r * Math.sin(a));
+      if (x >= 0 && x < W && y >= 0 && y < H) buf[y * W + x] = color;
+    }
+  }
+
   function drawCross(buf, W, H, px, py, color) {
     for (let k = -4; k <= 4; k++) {
       if (px + k >= 0 && px + k < W && py >= 0 && py < H) buf[py * W + px + k] = color;
@@ -223,6 +234,6 @@
   }
 
   tl.raster = {
-    pack, hexToRGB, makeSplat, drawDots, splat, makeSprites, drawSprites, drawCross, makeLabel, drawLabel,
+    pack, hexToRGB, makeSplat, drawDots, splat, makeSprites, drawSprites, drawCross, drawCircle, makeLabel, drawLabel,
   };
 })();
