@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from tourlib.tour import GrandTour
-from tourlib.viz.embed import bokehjs_files, standalone_html
+from tourlib.viz.embed import EMBED_MODULE, bokehjs_files, js_bundle, js_for_model, standalone_html
 from tourlib.viz.encode import dequantize, quantize_columns, thumbnails_uint8
 from tourlib.viz.live import find_state
 from tourlib.viz.tour_figure import MAX_HANDLES, VIEW_MARGIN, tour_figure, view_geometry
@@ -239,6 +239,8 @@ def test_ten_thousand_point_page_is_small():
     X, y = rng.normal(size=(10_000, 10)), rng.integers(0, 10, 10_000)
     page = standalone_html(tour_figure(X, y))
     bokeh_bytes = sum(os.path.getsize(p) for p in bokehjs_files())
-    ours = len(page.encode("utf-8")) - bokeh_bytes
-    # raw float64 would be 800 kB before base64; int16 codes are 200 kB before gzip/base64
-    assert ours < 450_000, f"{ours} bytes besides BokehJS"
+    our_js = sum(os.path.getsize(p) for p in js_bundle(js_for_model(tour_figure(X[:5], y[:5])) + [EMBED_MODULE]))
+    data = len(page.encode("utf-8")) - bokeh_bytes - our_js
+    # raw float64 would be 800 kB before base64; int16 codes are 200 kB (267 kB in base64)
+    assert data < 330_000, f"{data} bytes besides BokehJS and the figure's JavaScript"
+    assert our_js < 200_000, f"the figure's JavaScript is {our_js} bytes"
