@@ -244,3 +244,15 @@ def test_ten_thousand_point_page_is_small():
     # raw float64 would be 800 kB before base64; int16 codes are 200 kB (267 kB in base64)
     assert data < 330_000, f"{data} bytes besides BokehJS and the figure's JavaScript"
     assert our_js < 200_000, f"the figure's JavaScript is {our_js} bytes"
+
+
+def test_a_preset_view_fits_its_data():
+    """The extent covers what each preset shows (99.5 % of the points inside the view), not only random views."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(400, 10)) * 0.1
+    X[:200, 0] += 5.0                       # far out along axis 0: random views rarely show it whole
+    plane = np.eye(10)[:, [0, 1]]
+    layout, parts = tour_figure(X, presets={"axis 0": plane}, return_parts=True)
+    half = parts.plots[0].x_range.end
+    shown = np.abs((X - X.mean(axis=0)) @ plane)
+    assert (shown.max(axis=1) <= half).mean() >= 0.995

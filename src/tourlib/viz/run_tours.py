@@ -3,7 +3,8 @@
 * :func:`training_tour`: a run's softmax over all epochs, train and test panels sharing one view,
   class corners on their handles (``center=False, extent=1``).
 * :func:`softmax_tour`: one split's softmax at one epoch, with a PCA preset and any other presets.
-* :func:`attack_tour`: an attack's softmax over its steps (a time axis named "step").
+* :func:`attack_tour`: an attack's softmax over its steps (a time axis named "step"); like the
+  others it puts the class corners at the ends of the handles (every softmax tour does).
 
 Each passes the bundle's fields to :func:`tourlib.viz.tour_figure` (see
 :func:`tourlib.nets.bundle.tour_kwargs`) and returns the figure.
@@ -61,4 +62,4 @@ def attack_tour(probs, images, *, source: int, classes, seed: int = 0, title: st
         raise ValueError(f"probs must be (steps+1)×N×K, got shape {probs.shape}")
     return tour_figure(probs, np.full(probs.shape[1], int(source)), classes=list(classes), images=images,
                        predictions=probs.argmax(2), times=list(range(probs.shape[0])), time_name="step",
-                       axis_labels="classes", seed=seed, title=title, **kwargs)
+                       axis_labels="classes", center=False, extent=1.0, seed=seed, title=title, **kwargs)

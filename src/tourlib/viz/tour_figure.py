@@ -126,7 +126,8 @@ _INDICATOR_CSS = """
 """
 
 
-def view_geometry(inputs: TourInputs, center: bool | Sequence[float] | np.ndarray = True, tour=None):
+def view_geometry(inputs: TourInputs, center: bool | Sequence[float] | np.ndarray = True, tour=None,
+                  presets: Mapping[str, np.ndarray] | None = None):
     """Centre ``μ``, radius ``R = max ‖x − μ‖`` and on-screen extent ``E`` of the data.
 
     ``center=True``: ``μ`` is the mean of all points; ``False``: the origin; an array: that point.
@@ -134,7 +135,8 @@ def view_geometry(inputs: TourInputs, center: bool | Sequence[float] | np.ndarra
     ``EXTENT_VIEWS`` views ``G(t_k)`` of ``tour`` (t_k = 0, 2, 4, … tour seconds), of the 99.5 %
     quantile of ``‖(x − μ) G(t_k)[:, :2]‖`` over (at most ``EXTENT_SAMPLE``) points, and never more
     than ``R``. In d dimensions a random plane keeps about ``sqrt(2/d)`` of a vector's length, so
-    ``E`` is much smaller than ``R`` for high-dimensional data. Without a tour ``E = R``.
+    ``E`` is much smaller than ``R`` for high-dimensional data. Without a tour ``E = R``. A preset
+    view (``presets``, d×d) must show its data too: ``E`` is at least each preset's own 99.5 % quantile.
     """
     d = inputs.dim
     if center is True:
@@ -158,6 +160,8 @@ def view_geometry(inputs: TourInputs, center: bool | Sequence[float] | np.ndarra
     per_view = [np.quantile(np.linalg.norm(pts @ tour.screen_basis(2.0 * k), axis=1), 0.995)
                 for k in range(EXTENT_VIEWS)]
     extent = float(np.median(per_view))
+    for G in (presets or {}).values():
+        extent = max(extent, float(np.quantile(np.linalg.norm(pts @ np.asarray(G)[:, :2], axis=1), 0.995)))
     extent = min(radius, extent) if extent > 0 else radius
     return mu, radius, extent
 
@@ -371,7 +375,8 @@ def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, 
         tour = GrandTour.from_path(tour)
     if tour.dim != d:
         raise ValueError(f"tour has dimension {tour.dim} but the data has d = {d}")
-    mu, radius, estimated = view_geometry(inputs, center, tour)
+    preset_views = {str(k): view_matrix(v, d, f"presets[{k!r}]") for k, v in (presets or {}).items()}
+    mu, radius, estimated = view_geometry(inputs, center, tour, preset_views)
     if extent is None:
         extent = estimated
     elif not (np.isfinite(extent) and extent > 0):
@@ -380,7 +385,6 @@ def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, 
     params = tour.params()
     G0 = np.asarray(tour.matrix(0.0), dtype=np.float64)
 
-    preset_views = {str(k): view_matrix(v, d, f"presets[{k!r}]") for k, v in (presets or {}).items()}
     n_classes = len(inputs.classes)
     colors = class_colors(n_classes)
     handle_labels, handle_colors = _axis_handles(axis_labels, d, inputs.classes, colors)
