@@ -57,8 +57,9 @@ async (seconds) => {
 }
 """
 
-#: The baseline: project + rasterise + putImageData, nothing else.
-RAW_SLICE = """
+#: A raw loop: the same tour and decoded points, one ImageData and putImageData on a plain canvas;
+#: DRAW is what it writes per frame (after buf.fill(0); B is the frame's screen basis).
+RAW_LOOP = """
 async (seconds) => {
   const I = tourlib.TourFigure.instances[0], P = I.panels[0];
   const W = P.W, H = P.H, n = P.n, d = P.d, X = P.step(0), v = P.lastView;
@@ -68,8 +69,8 @@ async (seconds) => {
   canvas.style.cssText = 'position:fixed;left:0;top:0;z-index:9999';
   document.body.appendChild(canvas);
   const ctx = canvas.getContext('2d'), img = ctx.createImageData(W, H), buf = new Uint32Array(img.data.buffer);
-  const colors = I.palette, labels = P.labels, off = I.cfg.fill, k = off.length / 2;
   const tour = tourlib.paths.GrandTour.fromParams(I.cfg.tour);
+  SETUP
   let frames = 0, t = 0;
   const t0 = performance.now();
   await new Promise((resolve) => {
@@ -77,15 +78,7 @@ async (seconds) => {
       t += 1 / 60;
       const B = tour.screenBasis(t);
       buf.fill(0);
-      for (let i = 0; i < n; i++) {
-        let x = 0, y = 0;
-        for (let j = 0, o = i * d; j < d; j++) { const a = X[o + j]; x += a * B[2 * j]; y += a * B[2 * j + 1]; }
-        const px = Math.floor((x - v.x0) * kx), py = Math.floor((v.y1 - y) * ky), c = colors[labels[i]];
-        for (let m = 0; m < k; m++) {
-          const qx = px + off[2 * m], qy = py + off[2 * m + 1];
-          if (qx >= 0 && qx < W && qy >= 0 && qy < H) buf[qy * W + qx] = c;
-        }
-      }
+      DRAW
       ctx.putImageData(img, 0, 0);
       frames++;
       if (performance.now() - t0 < seconds * 1000) requestAnimationFrame(frame);
@@ -99,28 +92,23 @@ async (seconds) => {
 }
 """
 
+#: The baseline: project + rasterise each point's dot.
+RAW_SLICE = RAW_LOOP.replace("SETUP", """
+  const colors = I.palette, labels = P.labels, off = I.cfg.fill, k = off.length / 2;""").replace("DRAW", """
+      for (let i = 0; i < n; i++) {
+        let x = 0, y = 0;
+        for (let j = 0, o = i * d; j < d; j++) { const a = X[o + j]; x += a * B[2 * j]; y += a * B[2 * j + 1]; }
+        const px = Math.floor((x - v.x0) * kx), py = Math.floor((v.y1 - y) * ky), c = colors[labels[i]];
+        for (let m = 0; m < k; m++) {
+          const qx = px + off[2 * m], qy = py + off[2 * m + 1];
+          if (qx >= 0 && qx < W && qy >= 0 && qy < H) buf[qy * W + qx] = c;
+        }
+      }""")
 
-#: The thumbnail baseline: project + copy each point's sprite + putImageData.
-RAW_SPRITES = """
-async (seconds) => {
-  const I = tourlib.TourFigure.instances[0], P = I.panels[0];
+#: The thumbnail baseline: project + copy each point's pre-scaled sprite.
+RAW_SPRITES = RAW_LOOP.replace("SETUP", """
   P.ensureSprites();
-  const W = P.W, H = P.H, n = P.n, d = P.d, X = P.step(0), v = P.lastView, S = I.cfg.image_size;
-  const sprites = P.sprites, index = P.imageIndex, half = S >> 1;
-  const kx = W / (v.x1 - v.x0), ky = H / (v.y1 - v.y0);
-  const canvas = document.createElement('canvas');
-  canvas.width = W; canvas.height = H;
-  canvas.style.cssText = 'position:fixed;left:0;top:0;z-index:9999';
-  document.body.appendChild(canvas);
-  const ctx = canvas.getContext('2d'), img = ctx.createImageData(W, H), buf = new Uint32Array(img.data.buffer);
-  const tour = tourlib.paths.GrandTour.fromParams(I.cfg.tour);
-  let frames = 0, t = 0;
-  const t0 = performance.now();
-  await new Promise((resolve) => {
-    function frame(ts) {
-      t += 1 / 60;
-      const B = tour.screenBasis(t);
-      buf.fill(0);
+  const S = I.cfg.image_size, sprites = P.sprites, index = P.imageIndex, half = S >> 1;""").replace("DRAW", """
       for (let m = 0; m < index.length; m++) {
         const i = index[m];
         let x = 0, y = 0;
@@ -132,19 +120,7 @@ async (seconds) => {
           const row = (m * S + yy) * S, dst = (py + yy) * W + px;
           for (let xx = xa; xx < xb; xx++) { const c = sprites[row + xx]; if (c !== 0) buf[dst + xx] = c; }
         }
-      }
-      ctx.putImageData(img, 0, 0);
-      frames++;
-      if (performance.now() - t0 < seconds * 1000) requestAnimationFrame(frame);
-      else resolve();
-    }
-    requestAnimationFrame(frame);
-  });
-  const ms = performance.now() - t0;
-  canvas.remove();
-  return { frames, ms };
-}
-"""
+      }""")
 
 
 def thumbnail_figure(n: int, seed: int = 0):
