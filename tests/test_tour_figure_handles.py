@@ -346,3 +346,32 @@ def test_drag_reach_circle_legend_focus_over_a_brush_and_solo(open_figure):
     assert set(fp.inst("Array.from(I.selection.indices)")) == set(np.flatnonzero(y == 1))
     fp.page.locator(".tl-item", has_text="dog").dblclick()
     assert fp.inst("Array.from(I.hidden)") == [0, 0, 0, 0]
+
+
+def test_the_cls_role_marks_a_class_name():
+    from tourlib.sphinxext import class_role
+
+    nodes_, msgs = class_role("cls", "{cls}`cat <b>`", "cat <b>", 1, None)
+    assert msgs == [] and nodes_[0].astext() == '<span class="tl-cls" data-class="cat &lt;b&gt;">cat &lt;b&gt;</span>'
+
+
+@pytest.mark.browser
+def test_class_names_in_prose_take_the_class_colour_and_highlight_it(open_figure):
+    from tourlib.viz.embed import require_js
+
+    X, y = layered()
+    layout = require_js(tour_figure(X, y, classes=CLASSES, times=LAYERS, autoplay=False), "prose_classes")
+    fp = open_figure(layout, "prose")
+    fp.js("""() => { const p = document.createElement('p');
+        p.innerHTML = 'the <span class="tl-cls" data-class="car">car</span> and the <span class="tl-cls" data-class="truck">truck</span>';
+        document.body.prepend(p); tourlib.prose.bind(); }""")
+    fp.page.wait_for_function("document.querySelector('.tl-cls').style.color !== ''")
+    colours = fp.inst("I.cfg.colors")
+    rgb = fp.js("() => getComputedStyle(document.querySelector('.tl-cls')).color")
+    r, g, b = (int(colours[2][k:k + 2], 16) for k in (1, 3, 5))
+    assert rgb == f"rgb({r}, {g}, {b})"
+    fp.page.locator(".tl-cls", has_text="car").hover()
+    assert fp.inst("I.focus") == 2
+    fp.page.mouse.move(900, 700)
+    assert fp.inst("I.focus") == -1
+    assert fp.js("() => document.querySelectorAll('.tl-cls')[1].style.color") == ""   # no figure has "truck"

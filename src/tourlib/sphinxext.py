@@ -11,6 +11,8 @@ Add ``tourlib.sphinxext`` to the book's Sphinx extensions. It
   see :func:`tourlib.viz.embed.require_js`), with what they require, in that order;
 * serves MathJax and the ipywidgets HTML manager from ``_static/vendor`` (see
   ``scripts/vendor-js.sh``) instead of a CDN;
+* adds the role ``{cls}`name```: a class name in the prose, drawn in the colour the page's tour
+  figures give that class; hovering it highlights the class in them (``viz/js/prose_classes.js``);
 * removes the causes of the stock Jupyter Book 1 console errors: the thebe
   configuration script that re-declares ``const THEBE_JS_URL`` on every page load
   of a page that includes it twice, and the theme-mode value that the
@@ -22,11 +24,14 @@ checks that in Chromium with every outside request blocked.
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 from pathlib import Path
 
 import re
+
+from docutils import nodes
 
 from .viz.embed import EMBED_MODULE, STATIC_ENV, bokehjs_files, js_bundle, js_files
 
@@ -87,11 +92,22 @@ def page_modules(body: str) -> list[str]:
     return names
 
 
+def class_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{cls}`cat```: the class name, marked for ``prose_classes.js`` (colour and hover)."""
+    label = text.strip()
+    if not label:
+        msg = inliner.reporter.error("the cls role needs a class name, e.g. {cls}`cat`", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    safe = html.escape(label, quote=True)
+    return [nodes.raw(rawtext, f'<span class="tl-cls" data-class="{safe}">{safe}</span>', format="html")], []
+
+
 def _page_scripts(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     if "tourlib-bokeh-item" in body:
         # Only pages with a figure load BokehJS, and only the modules their figures declare.
-        for i, path in enumerate(bokehjs_files() + js_bundle(page_modules(body) + [EMBED_MODULE])):
+        wanted = page_modules(body) + (["prose_classes"] if 'class="tl-cls"' in body else [])
+        for i, path in enumerate(bokehjs_files() + js_bundle(wanted + [EMBED_MODULE])):
             app.add_js_file(f"tourlib/{path.name}", priority=600 + i)
     _dedupe_scripts(context)
 
@@ -101,5 +117,6 @@ def setup(app):
     app.connect("config-inited", _configure_offline, priority=900)
     app.connect("builder-inited", _copy_assets)
     app.connect("html-page-context", _page_scripts)
+    app.add_role("cls", class_role)
     app.add_css_file("tourbook.css")   # book/_static/tourbook.css: glued values read as the text around them
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
