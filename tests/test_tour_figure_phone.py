@@ -27,7 +27,8 @@ def page_with_figure(tmp_path, **kw):
     rng = np.random.default_rng(0)
     y = rng.integers(0, 3, 300)
     X = rng.normal(size=(300, 5)) + 2 * np.eye(3, 5)[y]
-    fig = tour_figure({"train": X, "test": X[::-1]}, {"train": y, "test": y[::-1]}, autoplay=False, seed=1,
+    X = np.stack([X, 1.5 * X])                                  # two steps: an axis slider too
+    fig = tour_figure({"train": X, "test": X[:, ::-1]}, {"train": y, "test": y[::-1]}, autoplay=False, seed=1,
                       handles={"classes": class_groups(y, ["a", "b", "c"])}, classes=["a", "b", "c"], **kw)
     return save_html(column(fig, Div(text="the rest of the chapter", height=1600)), tmp_path / "phone.html")
 

@@ -54,6 +54,7 @@ def line_chart(x, series: Mapping[str, object], *, colors: Sequence[str] | None 
                          f"got {len(colors)} colours and {len(dashes)} dashes")
     ranges = {} if y_range is None else {"y_range": y_range}
     p = figure(title=title, width=width, height=height, tools="pan,wheel_zoom,box_zoom,reset,save",
+               sizing_mode="scale_width", max_width=width,   # never wider than its column (a phone)
                active_scroll=None, x_axis_label=x_label, y_axis_label=y_label, **ranges)   # the wheel scrolls the page
     items = []
     for name, color, dash in zip(names, colors, dashes):
@@ -94,6 +95,7 @@ def bar_chart(names: Sequence[str], values, *, title: str = "", y_label: str = "
     src = ColumnDataSource(dict(name=names, value=vals, text=list(labels) if labels is not None else [""] * len(names)))
     top = float(np.nanmax(vals)) if len(vals) else 1.0
     p = figure(title=title, x_range=names, width=width, height=height, tools="save",
+               sizing_mode="scale_width", max_width=width,
                y_axis_label=y_label, y_range=(0, 1.15 * top if top > 0 else 1.0))
     p.vbar(x="name", top="value", width=0.7, source=src, fill_color=color, line_color=None)
     if labels is not None:

@@ -137,7 +137,7 @@ def network_figure(
     height = 290
     p = figure(width=width, height=height, x_range=(-4, total + 4),
                y_range=(-HEAT_HEIGHT / 2 - 22, HEAT_HEIGHT / 2 + 8), tools="", toolbar_location=None,
-               title=title)
+               title=title, sizing_mode="scale_width", max_width=width)   # the whole network fits a phone
     p.axis.visible = False
     p.grid.visible = False
     p.outline_line_color = None
@@ -170,7 +170,8 @@ def network_figure(
         bars[f"p{e}"] = probs[e].tolist()
     bar_src = ColumnDataSource(bars)
     q = figure(width=min(width, 520), height=170, x_range=list(classes), y_range=(0, 1.02), tools="",
-               toolbar_location=None, title="class probabilities (softmax); the true class outlined")
+               toolbar_location=None, title="class probabilities (softmax); the true class outlined",
+               sizing_mode="scale_width", max_width=min(width, 520))
     q.vbar("cls", top="p", width=0.8, source=bar_src, fill_color="color", line_color="line", line_width=2)
     q.xaxis.major_label_orientation = 0.6 if max(len(c) for c in classes) > 5 else 0
     q.xgrid.visible = False
@@ -186,8 +187,8 @@ def network_figure(
     info = Div(text=texts[start], styles={"font-size": "13px"})
     items = [p, info, q]
     if E > 1:
-        slider = Slider(title="epoch", start=0, end=E - 1, step=1, value=start, width=420,
-                        show_value=True, format=position_formatter(labels))
+        slider = Slider(title="epoch", start=0, end=E - 1, step=1, value=start, sizing_mode="stretch_width",
+                        max_width=420, show_value=True, format=position_formatter(labels))
         slider.js_on_change("value", CustomJS(
             args=dict(heat=heat_src, bars=bar_src, info=info, texts=texts, labels=labels),
             code=("if (window.tourlib && tourlib.NetworkFigure) { tourlib.NetworkFigure.setEpoch({heat, bars, info, texts, labels}, cb_obj); }"
@@ -195,7 +196,8 @@ def network_figure(
         ))
         items.insert(1, slider)
     from .embed import require_js
-    return require_js(column(*items), "network_figure")
+    return require_js(column(*items, sizing_mode="stretch_width", styles={"max-width": f"{width}px"}),
+                      "network_figure")
 
 
 def layer_profile_figure(

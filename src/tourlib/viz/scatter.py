@@ -52,7 +52,7 @@ def image_scatter(
     colors = class_colors(len(classes))
     uris = np.array(png_data_uris(images))
     p = figure(
-        title=title, width=width, height=height,
+        title=title, width=width, height=height, sizing_mode="scale_width", max_width=width,
         tools="pan,wheel_zoom,box_zoom,reset,save",
         active_scroll=None, x_axis_label=x_label, y_axis_label=y_label,   # a wheel scrolls the page, not the plot
     )

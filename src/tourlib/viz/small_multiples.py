@@ -198,7 +198,8 @@ def small_multiples(
         plots.append(plot_row)
     width = max(len(r) for r in rows)
     grid = gridplot([r + [None] * (width - len(r)) for r in plots], merge_tools=True,
-                    toolbar_location="right")
+                    toolbar_location="right", sizing_mode="scale_width")   # scales down to a narrow column
+    grid.max_width = width * (panel_width + 10) + 40
 
     status = Div(text=_EMPTY, name=f"{name}-status")
     source.selected.js_on_change("indices", CustomJS(
@@ -212,7 +213,8 @@ def small_multiples(
         button.js_on_click(CustomJS(args=dict(source=source, k=k), code=_SELECT_CLASS_JS))
         header.append(button)
     legend = Div(text=_legend_html(names, colors, labels))
-    return column(row(*header), legend, grid)
+    return column(row(*header, styles={"flex-wrap": "wrap"}), legend, grid, sizing_mode="stretch_width",
+                  styles={"max-width": f"{grid.max_width}px"})
 
 
 def _predictions(predictions, n_panels: int, n: int, n_classes: int):

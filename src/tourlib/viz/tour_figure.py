@@ -647,8 +647,9 @@ def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], axes: list[Tour
         axis_widgets.append(dict(
             play=Button(label=f"▶ {ax.play_label or ax.name + 's'}", width=100, syncable=False),
             slider=Slider(title=ax.name, start=0, end=max(n - 1, 1e-9), step=0.01 if ax.interpolate else 1,
-                          value=ax.start, show_value=True, format=position_formatter(ax.labels, ax.segment_labels), tooltips=False,
-                          width=420, syncable=False, disabled=n < 2),
+                          value=ax.start, show_value=True, format=position_formatter(ax.labels, ax.segment_labels),
+                          tooltips=False, sizing_mode="stretch_width", min_width=200, max_width=420,
+                          syncable=False, disabled=n < 2),
             indicators=Div(text=_indicators_html(ax), stylesheets=[InlineStyleSheet(css=_INDICATOR_CSS)],
                            styles={"max-width": "100%"}) if ax.indicators else None,
         ))
