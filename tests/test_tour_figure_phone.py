@@ -116,3 +116,28 @@ def test_on_a_desktop_the_panels_keep_their_size_and_the_brush(browser, tmp_path
     finally:
         context.close()
     assert errors == []
+
+
+def test_other_figures_fit_a_phone_and_let_a_swipe_scroll(browser, tmp_path):
+    from tourlib.viz.curves import line_chart
+    from tourlib.viz.small_multiples import small_multiples
+
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 3, 80)
+    X = rng.normal(size=(80, 4))
+    for name, fig in {"chart": line_chart(np.arange(6), {"loss": np.linspace(1, 0, 6)}),
+                      "grid": small_multiples([("a", X[:, :2]), ("b", X[:, 2:]), ("c", X[:, 1:3])], y)}.items():
+        path = save_html(column(fig, Div(text="more text", height=1600)), tmp_path / f"{name}.html")
+        context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+        page = context.new_page()
+        try:
+            page.goto(path.as_uri())
+            page.locator("canvas").first.wait_for()
+            page.wait_for_timeout(800)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+            plot = page.locator("canvas").first.bounding_box()
+            x, y0 = plot["x"] + plot["width"] / 2, plot["y"] + plot["height"] / 2
+            swipe(context, page, x, y0 + 50, -150)
+            assert page.evaluate("window.scrollY") > 50, name
+        finally:
+            context.close()

@@ -17,6 +17,7 @@ import numpy as np
 from bokeh.models import ColumnDataSource, HoverTool, Legend, LegendItem
 from bokeh.plotting import figure
 
+from .touch import scroll_on_touch
 from .palette import class_colors
 
 __all__ = ["line_chart", "class_curves", "bar_chart"]
@@ -71,7 +72,7 @@ def line_chart(x, series: Mapping[str, object], *, colors: Sequence[str] | None 
                     spacing=0, padding=4, glyph_height=12, glyph_width=18)
     p.add_layout(legend, "right")
     _style(p)
-    return p
+    return scroll_on_touch(p)
 
 
 def class_curves(values, classes: Sequence[str], *, x=None, title: str = "", y_label: str = "",

@@ -8,6 +8,7 @@ import numpy as np
 from bokeh.models import ColumnDataSource, HoverTool
 from bokeh.plotting import figure
 
+from .touch import scroll_on_touch
 from .palette import class_colors
 from .thumbnails import png_data_uris
 
@@ -73,4 +74,4 @@ def image_scatter(
     p.legend.location = "top_left"
     p.add_layout(p.legend[0], "right")
     p.toolbar.logo = None
-    return p
+    return scroll_on_touch(p)

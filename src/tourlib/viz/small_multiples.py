@@ -33,6 +33,7 @@ from bokeh.layouts import column, gridplot, row
 from bokeh.models import Button, ColumnDataSource, CustomJS, Div, HoverTool, Range1d
 from bokeh.plotting import figure
 
+from .touch import scroll_on_touch
 from .palette import class_colors
 from .raster import GHOST_ALPHA
 
@@ -213,8 +214,8 @@ def small_multiples(
         button.js_on_click(CustomJS(args=dict(source=source, k=k), code=_SELECT_CLASS_JS))
         header.append(button)
     legend = Div(text=_legend_html(names, colors, labels))
-    return column(row(*header, styles={"flex-wrap": "wrap"}), legend, grid, sizing_mode="stretch_width",
-                  styles={"max-width": f"{grid.max_width}px"})
+    return scroll_on_touch(column(row(*header, styles={"flex-wrap": "wrap"}), legend, grid, sizing_mode="stretch_width",
+                  styles={"max-width": f"{grid.max_width}px"}))
 
 
 def _predictions(predictions, n_panels: int, n: int, n_classes: int):
