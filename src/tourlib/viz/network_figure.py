@@ -214,6 +214,7 @@ def layer_profile_figure(
     ``highlight`` marks one layer with a band."""
     layers = [str(n) for n in layers]
     p = figure(width=width, height=height, x_range=layers, title=title, tools="hover",
+               sizing_mode="scale_width", max_width=width,
                tooltips=[("", "$name"), ("layer", "@x"), ("value", "@y{0.00}")], toolbar_location=None)
     if highlight is not None:
         if highlight not in layers:

@@ -43,7 +43,7 @@ def polytope_tour(
     d = V.shape[1]
     tour = GrandTour(d, seed=seed, speed=speed, path=tour_path)
     reach = float(np.linalg.norm(V, axis=1).max()) * 1.08 or 1.0
-    p = figure(width=size, height=size, title=title, match_aspect=True,
+    p = figure(width=size, height=size, title=title, match_aspect=True, sizing_mode="scale_width", max_width=size,
                x_range=(-reach, reach), y_range=(-reach, reach), tools="", toolbar_location=None)
     p.axis.visible = False
     p.grid.visible = False
@@ -61,7 +61,7 @@ def polytope_tour(
     clock = Div(text="t = 0.0 s", styles={"color": "#666", "font-size": "12px"})
     key = f"poly-{uuid.uuid4().hex[:8]}"
     play.js_on_change("active", CustomJS(args=dict(key=key), code="tourlib.TourPolytope.toggle(key, cb_obj.active)"))
-    layout = column(p, row(play, spd), clock)
+    layout = column(p, row(play, spd), clock, sizing_mode="stretch_width", styles={"max-width": f"{size}px"})
     on_ready(layout, CustomJS(
         args=dict(key=key, params=_plain(tour.params()), vertices=V.ravel().tolist(), dim=d,
                   edges=E.ravel().tolist(), seg=seg, pts=pts, axes=axes, play=play, speed=spd, time=clock),

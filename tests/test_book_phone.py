@@ -1,0 +1,109 @@
+"""Every page of the built book on a phone (390×844, touch) and on a desktop (1400×1000), in Chromium.
+
+No figure is wider than its column (so no legend or panel is cut off), the page never scrolls
+sideways, a vertical swipe over each figure on the phone scrolls the page, and the adversarial
+chapter's tours show their points (also in the preset view). Screenshots: test-artifacts/phone/.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import serve_directory
+from test_book_pages import toc_pages
+
+pytestmark = pytest.mark.browser
+
+#: Each figure's box against the article column (CSS px; 1 px of rounding allowed).
+FIGURE_BOXES_JS = """() => {
+  const col = document.querySelector('article') || document.querySelector('main') || document.body;
+  const c = col.getBoundingClientRect();
+  return [...document.querySelectorAll('div.tourlib-figure')].map((d, k) => {
+    const r = (d.firstElementChild || d).getBoundingClientRect();
+    return {k, left: r.left, right: r.right, width: r.width, top: r.top + window.scrollY, height: r.height,
+            colLeft: c.left, colRight: c.right};
+  });
+}"""
+
+
+def open_device(browser, url, phone: bool):
+    size = {"width": 390, "height": 844} if phone else {"width": 1400, "height": 1000}
+    context = browser.new_context(viewport=size, has_touch=phone, is_mobile=phone, device_scale_factor=2 if phone else 1)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    if page.evaluate("document.querySelectorAll('div.tourlib-figure').length"):
+        page.wait_for_function("[...document.querySelectorAll('div.tourlib-figure')].every(d => d.children.length)",
+                               timeout=30000)
+        page.wait_for_timeout(1500)   # layout, and the tour figures fitting their column
+    return context, page
+
+
+def swipe_scrolls(context, page, x, y) -> bool:
+    """A 150 px upward swipe starting at viewport point (x, y): did the page scroll?"""
+    before = page.evaluate("window.scrollY")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for k in range(1, 9):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - 150 * k / 8}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_timeout(300)
+    return page.evaluate("window.scrollY") > before + 20
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["phone", "desktop"])
+def test_figures_fit_their_column_and_a_swipe_scrolls(built_book, repo_root, browser, artifacts_dir, phone):
+    shots = artifacts_dir / "phone"
+    shots.mkdir(exist_ok=True)
+    problems = []
+    with serve_directory(built_book) as base:
+        for rel in toc_pages(repo_root):
+            context, page = open_device(browser, f"{base}/{rel}", phone)
+            try:
+                width = page.evaluate("window.innerWidth")
+                sideways = page.evaluate("document.documentElement.scrollWidth")
+                if sideways > width + 1:
+                    problems.append(f"{rel}: the page scrolls sideways ({sideways} px in a {width} px window)")
+                for f in page.evaluate(FIGURE_BOXES_JS):
+                    if f["right"] > f["colRight"] + 1 or f["left"] < f["colLeft"] - 1:
+                        problems.append(f"{rel}: figure {f['k']} is {f['width']:.0f} px wide, "
+                                        f"outside its column ({f['colLeft']:.0f}…{f['colRight']:.0f})")
+                    if phone and f["height"] > 120:
+                        # scroll so the figure's middle is at 60 % of the screen, then swipe there
+                        mid = f["top"] + min(f["height"], 600) / 2
+                        page.evaluate(f"window.scrollTo(0, {mid} - 0.6 * window.innerHeight)")
+                        page.wait_for_timeout(150)
+                        x = (f["left"] + f["right"]) / 2
+                        if not swipe_scrolls(context, page, x, 0.6 * page.evaluate("window.innerHeight")):
+                            problems.append(f"{rel}: a swipe over figure {f['k']} does not scroll the page")
+                page.evaluate("window.scrollTo(0, 0)")
+                page.screenshot(path=str(shots / f"{rel.replace('/', '_')}_{'phone' if phone else 'desktop'}.png"))
+            finally:
+                context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_adversarial_tours_show_their_points(built_book, browser):
+    """At every step and in every preset view, ≥ 99 % of each adversarial tour's points are inside its plot."""
+    with serve_directory(built_book) as base:
+        context, page = open_device(browser, f"{base}/book/adversarial.html", phone=False)
+        try:
+            page.wait_for_function("window.tourlib && tourlib.TourFigure && tourlib.TourFigure.instances.length > 0")
+            shares = page.evaluate("""() => tourlib.TourFigure.instances.map((I) => {
+                if (I.playing) I.pause();
+                const out = [], P = I.panels[0], views = [Array.from(I.G), ...Object.values(I.cfg.presets)];
+                const steps = I.axes.length ? I.axes[0].labels.length : 1;
+                for (const G of views) for (const s of [0, Math.floor(steps / 2), steps - 1]) {
+                    I.setMatrix(G);
+                    if (I.axes.length) I.setAxis(0, s);
+                    P.project(tourlib.linalg.basisOf(Float64Array.from(G), I.d), -1 - out.length, I.pos);
+                    const h = I.cfg.half;
+                    let inside = 0;
+                    for (let i = 0; i < P.n; i++) if (Math.abs(P.proj[2 * i]) <= h && Math.abs(P.proj[2 * i + 1]) <= h) inside++;
+                    out.push(inside / P.n);
+                }
+                return Math.min(...out);
+            })""")
+        finally:
+            context.close()
+    assert shares and min(shares) >= 0.99, f"share of points inside the plot, worst view and step per tour: {shares}"
