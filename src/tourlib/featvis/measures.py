@@ -1,10 +1,12 @@
-"""Measures of rendered images: high-frequency energy, and how similar a batch is (for diversity)."""
+"""Measures of rendered images: high-frequency energy, how similar a batch is (for diversity), how many
+optimisation steps a curve needs to reach a level, and the lattice (checkerboard) contrast of a map."""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["high_frequency_energy", "gram_similarity", "mean_gram_similarity"]
+__all__ = ["high_frequency_energy", "gram_similarity", "mean_gram_similarity", "steps_to_reach", "lattice_profile",
+           "lattice_contrast"]
 
 
 def _as_nchw(images: np.ndarray) -> np.ndarray:
@@ -59,3 +61,48 @@ def mean_gram_similarity(activations: np.ndarray) -> float:
     if n < 2:
         raise ValueError("need at least two images to compare")
     return float((s.sum() - np.trace(s)) / (n * (n - 1)))
+
+
+def steps_to_reach(curve, target: float) -> int | None:
+    """The number of steps ``n`` after which an objective curve first reaches ``target`` (``curve[n-1] ≥ target``).
+
+    ``curve[i]`` is the objective at step ``i + 1`` (e.g. ``RenderResult.history.mean(1)``).
+    ``None`` if the curve never reaches it.
+    """
+    c = np.asarray(curve, dtype=np.float64)
+    if c.ndim != 1 or len(c) == 0:
+        raise ValueError(f"curve must be a non-empty 1-D array, got shape {c.shape}")
+    if not np.isfinite(target):
+        raise ValueError(f"target must be finite, got {target!r}")
+    hit = np.nonzero(c >= target)[0]
+    return int(hit[0]) + 1 if len(hit) else None
+
+
+def lattice_profile(maps, period: int = 2) -> np.ndarray:
+    """Mean of ``maps`` (``N×H×W`` or ``H×W``) at each residue ``(y mod p, x mod p)``: a ``p×p`` array.
+
+    ``P[a, b] = mean over images and over y ≡ a, x ≡ b (mod p) of maps[n, y, x]``. ``H`` and ``W`` must
+    be multiples of ``p``, so every residue has as many pixels.
+    """
+    m = np.asarray(maps, dtype=np.float64)
+    if m.ndim == 2:
+        m = m[None]
+    if isinstance(period, bool) or not isinstance(period, (int, np.integer)) or period < 1:
+        raise ValueError(f"period must be a positive int, got {period!r}")
+    if m.ndim != 3 or m.shape[1] % period or m.shape[2] % period:
+        raise ValueError(f"maps must be N×H×W with H and W multiples of the period {period}, got shape {m.shape}")
+    n, h, w = m.shape
+    return m.reshape(n, h // period, period, w // period, period).mean(axis=(0, 1, 3))
+
+
+def lattice_contrast(maps, period: int = 2) -> float:
+    """How much a map's mean depends on the position modulo ``period``: ``(max P − min P) / mean P``.
+
+    ``P`` is :func:`lattice_profile`. 0 for a map whose mean is the same on every residue (no
+    checkerboard); a strided operation's gradient magnitude gives a clearly positive value. Maps
+    must be non-negative with a positive mean (e.g. gradient magnitudes).
+    """
+    prof = lattice_profile(maps, period)
+    if np.any(prof < 0) or prof.mean() <= 0:
+        raise ValueError("lattice_contrast needs non-negative maps with a positive mean (e.g. |gradient|)")
+    return float((prof.max() - prof.min()) / prof.mean())
