@@ -30,7 +30,7 @@ def test_lattice_contrast_sees_a_checkerboard_and_not_a_flat_or_shifted_map():
     y, x = np.mgrid[:16, :16]
     checker = 1.0 + ((y % 2) & (x % 2))               # 2 on odd-odd pixels, 1 elsewhere
     prof = lattice_profile(checker, 2)
-    np.testing.assert_allclose(prof, [[1, 1], [1, 2]])
+    np.testing.assert_allclose(prof, np.array([[1, 1], [1, 2]]) / 1.25)
     assert lattice_contrast(checker, 2) == pytest.approx(1 / 1.25)
     assert lattice_contrast(np.ones((3, 16, 16)), 2) == 0
     noise = rng.random((200, 16, 16))
@@ -41,6 +41,11 @@ def test_lattice_contrast_sees_a_checkerboard_and_not_a_flat_or_shifted_map():
         lattice_profile(np.ones((15, 16)), 2)
     with pytest.raises(ValueError, match="non-negative"):
         lattice_contrast(-np.ones((4, 4)), 2)
+    with pytest.raises(ValueError, match="all tiles are zero"):
+        lattice_contrast(np.zeros((4, 4)), 2)
+    # a slow variation (a bright centre) is not a lattice
+    smooth = np.exp(-((y - 7.5) ** 2 + (x - 7.5) ** 2) / 40.0)
+    assert lattice_contrast(smooth, 2) < 0.15 * lattice_contrast(checker, 2)
 
 
 def test_strided_convolution_gradient_has_a_lattice():

@@ -79,10 +79,13 @@ def steps_to_reach(curve, target: float) -> int | None:
 
 
 def lattice_profile(maps, period: int = 2) -> np.ndarray:
-    """Mean of ``maps`` (``N×H×W`` or ``H×W``) at each residue ``(y mod p, x mod p)``: a ``p×p`` array.
+    """The mean shape of a map's ``p×p`` tiles, each tile divided by its own mean: a ``p×p`` array.
 
-    ``P[a, b] = mean over images and over y ≡ a, x ≡ b (mod p) of maps[n, y, x]``. ``H`` and ``W`` must
-    be multiples of ``p``, so every residue has as many pixels.
+    ``maps`` (``N×H×W`` or ``H×W``, non-negative) is cut into ``p×p`` tiles; each tile with a positive
+    mean is divided by that mean, and ``P[a, b]`` is the average over tiles and images of the
+    normalised value at ``(y mod p, x mod p) = (a, b)``. Dividing by the tile's mean removes every
+    variation slower than the tile (borders, a centred object), so what is left is the pattern that
+    repeats with period ``p`` (a checkerboard). ``H`` and ``W`` must be multiples of ``p``.
     """
     m = np.asarray(maps, dtype=np.float64)
     if m.ndim == 2:
@@ -91,18 +94,23 @@ def lattice_profile(maps, period: int = 2) -> np.ndarray:
         raise ValueError(f"period must be a positive int, got {period!r}")
     if m.ndim != 3 or m.shape[1] % period or m.shape[2] % period:
         raise ValueError(f"maps must be N×H×W with H and W multiples of the period {period}, got shape {m.shape}")
+    if not np.all(np.isfinite(m)) or np.any(m < 0):
+        raise ValueError("lattice measures need finite, non-negative maps (e.g. |gradient|)")
     n, h, w = m.shape
-    return m.reshape(n, h // period, period, w // period, period).mean(axis=(0, 1, 3))
+    tiles = m.reshape(n, h // period, period, w // period, period).transpose(0, 1, 3, 2, 4)
+    tiles = tiles.reshape(-1, period, period)
+    mean = tiles.mean(axis=(1, 2))
+    if not np.any(mean > 0):
+        raise ValueError("lattice measures need maps with a positive mean somewhere (all tiles are zero)")
+    keep = mean > 0
+    return (tiles[keep] / mean[keep, None, None]).mean(axis=0)
 
 
 def lattice_contrast(maps, period: int = 2) -> float:
-    """How much a map's mean depends on the position modulo ``period``: ``(max P − min P) / mean P``.
+    """How much a map depends on the position modulo ``period``: ``max P − min P`` of :func:`lattice_profile`.
 
-    ``P`` is :func:`lattice_profile`. 0 for a map whose mean is the same on every residue (no
-    checkerboard); a strided operation's gradient magnitude gives a clearly positive value. Maps
-    must be non-negative with a positive mean (e.g. gradient magnitudes).
+    (``P`` has mean 1, so this is relative to the map's local mean.) 0 for a map without a pattern of
+    that period; a strided operation's gradient magnitude gives a positive value (a checkerboard).
     """
     prof = lattice_profile(maps, period)
-    if np.any(prof < 0) or prof.mean() <= 0:
-        raise ValueError("lattice_contrast needs non-negative maps with a positive mean (e.g. |gradient|)")
-    return float((prof.max() - prof.min()) / prof.mean())
+    return float(prof.max() - prof.min())
