@@ -105,3 +105,35 @@ def test_image_slider_stores_every_frame_and_starts_at_the_last():
         image_slider(frames, [1, 2])
     with pytest.raises(ValueError, match="same layout"):
         image_slider([frames[0], frames[1][:2]], [1, 2])
+
+
+def test_image_slider_js_copies_the_frame_and_ignores_bad_values(tmp_path):
+    """viz/js/image_slider.js under Node: setFrame copies column f<k> into url and writes the title."""
+    import json
+    import shutil
+    import subprocess
+
+    from tourlib.viz.embed import js_bundle
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    (path,) = js_bundle(["image_slider"])
+    driver = tmp_path / "driver.js"
+    driver.write_text(f"""
+require({json.dumps(str(path))}); require({json.dumps(str(path))});   // loading twice is harmless
+const S = globalThis.tourlib.ImageSlider;
+const src = {{data: {{url: ['c'], f0: ['a'], f1: ['b'], f2: ['c']}}}};
+const slider = {{value: 1, title: 'step 8'}};
+S.setFrame(src, ['0', '4', '8'], 'step', slider);
+const one = [src.data.url[0], slider.title];
+slider.value = 7; S.setFrame(src, ['0', '4', '8'], 'step', slider);
+const bad = [src.data.url[0], slider.title];
+slider.value = 0.2; S.setFrame(src, ['0', '4', '8'], 'step', slider);
+console.log(JSON.stringify({{one, bad, zero: [src.data.url[0], slider.title], keys: Object.keys(globalThis.tourlib)}}));
+""")
+    out = json.loads(subprocess.run([node, str(driver)], capture_output=True, text=True, check=True).stdout)
+    assert out["one"] == ["b", "step 4"]
+    assert out["bad"] == ["b", "step 4"]          # out of range: nothing changes
+    assert out["zero"] == ["a", "step 0"]         # rounds to the nearest frame
+    assert out["keys"] == ["ImageSlider"]

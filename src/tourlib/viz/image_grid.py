@@ -81,8 +81,9 @@ def image_grid(rows: Sequence[Sequence[np.ndarray]], *, title: str | None = None
         raise ValueError(f"row_labels has {len(row_labels)} entries for {len(rows)} rows")
     if col_labels is not None and len(col_labels) != len(rows[0]):
         raise ValueError(f"col_labels has {len(col_labels)} entries for {len(rows[0])} columns")
-    lw = label_width or (0 if row_labels is None else max(len(s) for s in row_labels) * 7 // scale + 4)
-    top = 0 if col_labels is None else max(4, 16 // scale)
+    grow = 2 if responsive else 1      # labels keep their pixel size when the figure shrinks: leave room
+    lw = label_width or (0 if row_labels is None else grow * (max(len(s) for s in row_labels) * 7 // scale + 4))
+    top = 0 if col_labels is None else grow * max(4, -(-18 // scale))
     width, height = scale * (w + lw), scale * (h + top) + (30 if title else 4)
     p = figure(title=title, width=width, height=height, x_range=(-lw, w), y_range=(0, h + top), tools="",
                toolbar_location=None)
@@ -112,7 +113,8 @@ def hover_grid(images: Sequence[np.ndarray], hover: Sequence[Sequence[np.ndarray
                labels: Sequence[str] | None = None, title: str | None = None, scale: int = 2,
                hover_scale: int = 2, responsive: bool = True):
     """Images in a grid of ``cols`` columns (one PNG); hovering image ``i`` shows ``labels[i]`` and the
-    strip ``hover[i]`` (a list of images, e.g. dataset examples) in the tooltip.
+    strip ``hover[i]`` (a list of images, e.g. dataset examples) in the tooltip. The strips are stored
+    at their own size (one PNG each) and shown ``hover_scale`` times larger, pixels kept sharp by CSS.
 
     Images are equally sized (as :func:`grid_array`); a short last row is filled with white.
     """
@@ -139,8 +141,11 @@ def hover_grid(images: Sequence[np.ndarray], hover: Sequence[Sequence[np.ndarray
     g = grid_array(rows)
     h, w = g.shape[:2]
     ch, cw = h / len(rows), w / cols
-    strips = [png_data_uri((grid_array([list(s)]) * 255).round().astype(np.uint8), scale=hover_scale)
-              for s in hover]
+    strip_grids = [grid_array([list(s)]) for s in hover]
+    if len({g.shape for g in strip_grids}) != 1:
+        raise ValueError("every hover strip needs the same number of equally sized images")
+    strips = [png_data_uri((g * 255).round().astype(np.uint8), scale=1) for g in strip_grids]
+    strip_w = hover_scale * strip_grids[0].shape[1]
     src = ColumnDataSource(dict(x=[cw * (i % cols) + cw / 2 for i in range(n)],
                                 y=[h - ch * (i // cols) - ch / 2 for i in range(n)],
                                 label=labels, strip=strips))
@@ -152,5 +157,5 @@ def hover_grid(images: Sequence[np.ndarray], hover: Sequence[Sequence[np.ndarray
                      hover_line_color="#d62728", hover_line_alpha=1, hover_line_width=2)
     p.add_tools(HoverTool(renderers=[cells_r], tooltips=(
         '<div style="font-size:12px"><b>@label</b></div>'
-        '<img src="@strip" style="image-rendering:pixelated" alt="@label">')))
+        f'<img src="@strip" style="image-rendering:pixelated;width:{strip_w}px" alt="@label">')))
     return _frame(p, width, height, responsive)

@@ -62,7 +62,7 @@ def image_slider(frames: Sequence, labels: Sequence, *, title: str | None = None
     data = {"url": [uris[start]], "x": [0], "y": [h], "w": [w], "h": [h]}
     data.update({f"f{k}": [u] for k, u in enumerate(uris)})
     src = ColumnDataSource(data)
-    lw = 0 if row_labels is None else max(len(s) for s in row_labels) * 7 // scale + 4
+    lw = 0 if row_labels is None else (2 if responsive else 1) * (max(len(s) for s in row_labels) * 7 // scale + 4)
     width, height = scale * (w + lw), scale * h + (30 if title else 4)
     p = figure(title=title, width=width, height=height, x_range=(-lw, w), y_range=(0, h), tools="",
                toolbar_location=None)
