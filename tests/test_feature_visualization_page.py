@@ -13,16 +13,16 @@ PAGE = "book/feature-visualization.html"
 
 #: Every image slider on the page: its document's index, the slider's title, the frame count.
 SLIDERS_JS = """() => Bokeh.documents.map((d, i) => {
-    const s = d.all_models.find(m => m.type === 'Slider' && (m.tags || []).includes('tourlib-image-slider'));
-    const src = d.all_models.find(m => m.data && 'f0' in m.data && 'url' in m.data);
+    const s = [...d.all_models].find(m => m.type === 'Slider' && (m.tags || []).includes('tourlib-image-slider'));
+    const src = [...d.all_models].find(m => m.data && 'f0' in m.data && 'url' in m.data);
     return s && src ? {doc: i, title: s.title, frames: s.end + 1, value: s.value} : null;
 }).filter(x => x)"""
 
 #: Move slider ``doc`` to ``k``; return the drawn URL, the stored URL of frame k, and the title.
 MOVE_JS = """([doc, k]) => {
     const d = Bokeh.documents[doc];
-    const s = d.all_models.find(m => m.type === 'Slider' && (m.tags || []).includes('tourlib-image-slider'));
-    const src = d.all_models.find(m => m.data && 'f0' in m.data && 'url' in m.data);
+    const s = [...d.all_models].find(m => m.type === 'Slider' && (m.tags || []).includes('tourlib-image-slider'));
+    const src = [...d.all_models].find(m => m.data && 'f0' in m.data && 'url' in m.data);
     s.value = k;
     const others = Object.keys(src.data).filter(c => /^f\\d+$/.test(c) && c !== 'f' + k)
                      .filter(c => src.data[c][0] === src.data.url[0]);
@@ -77,6 +77,9 @@ def test_step_and_interpolation_sliders_show_the_stored_frames(built_book, brows
                         first = page.evaluate(CANVAS_SUM_JS, s["doc"])
                 last = page.evaluate(CANVAS_SUM_JS, s["doc"])
                 assert first != last, f"the {kind} figure drew the same pixels at the first and the last frame"
+            for s in kinds.values():
+                page.evaluate(MOVE_JS, [s["doc"], 0])
+            page.wait_for_timeout(400)     # CustomJS callbacks run asynchronously
             titles = {k: page.evaluate(MOVE_JS, [s["doc"], 0])["title"] for k, s in kinds.items()}
             assert titles["step"] == "step 0" and titles["mix"] == "mix t = 0.00"
             page.screenshot(path=str(artifacts_dir / "feature_visualization_sliders.png"))
