@@ -6,7 +6,7 @@ import torch
 
 from featvis_tiny import one_thread, tiny_net  # noqa: F401 (fixture)
 from tourlib.featvis.capture import activations, capture
-from tourlib.featvis.examples import channel_means, layer_top_indices, unit_activations, unit_maps
+from tourlib.featvis.examples import channel_means, layer_top_indices, unit_activations, unit_maps, units_maps
 from tourlib.featvis.measures import lattice_contrast, lattice_profile, steps_to_reach
 
 NET = tiny_net(dtype=torch.float32)
@@ -89,3 +89,19 @@ def test_channel_means_and_top_indices_agree_with_the_one_channel_path():
         layer_top_indices(NET, imgs, "a2", k=0)
     with pytest.raises(ValueError, match="N ≥ k"):
         layer_top_indices(NET, imgs, "a2", k=41, means=means)
+
+
+def test_units_maps_is_unit_maps_for_every_unit_in_one_pass():
+    rng = np.random.default_rng(3)
+    imgs = rng.integers(0, 256, (9, 12, 12, 3), dtype=np.uint8)
+    units = [("a1", 2), ("a2", 4), ("a1", 0)]
+    many = units_maps(NET, imgs, units, batch_size=4)
+    assert list(many) == units
+    for layer, c in units:
+        np.testing.assert_allclose(many[(layer, c)], unit_maps(NET, imgs, layer, c), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="valid channels are 0..4"):
+        units_maps(NET, imgs, [("a2", 5)])
+    with pytest.raises(ValueError, match="unknown layer"):
+        units_maps(NET, imgs, [("nope", 0)])
+    with pytest.raises(ValueError, match="at least one"):
+        units_maps(NET, imgs, [])
