@@ -16,7 +16,7 @@ compose like formulas), :mod:`~.render` (the Adam loop), :mod:`~.capture`
 
 from . import capture, examples, measures, objectives, param, precondition, transform
 from .examples import Examples, spectrum_examples, top_examples
-from .measures import high_frequency_energy, mean_gram_similarity
+from .measures import high_frequency_energy, lattice_contrast, mean_gram_similarity, steps_to_reach
 from .objectives import Objective
 from .param import image_param
 from .precondition import steepest_directions
@@ -24,6 +24,6 @@ from .render import RenderResult, evaluate, render
 
 __all__ = [
     "capture", "examples", "measures", "objectives", "param", "precondition", "transform",
-    "Examples", "top_examples", "spectrum_examples", "high_frequency_energy", "mean_gram_similarity",
+    "Examples", "top_examples", "spectrum_examples", "high_frequency_energy", "mean_gram_similarity", "steps_to_reach", "lattice_contrast",
     "Objective", "image_param", "steepest_directions", "RenderResult", "evaluate", "render",
 ]

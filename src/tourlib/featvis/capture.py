@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import numpy as np
 import torch
 
-__all__ = ["layer_names", "resolve_layer", "capture"]
+__all__ = ["layer_names", "resolve_layer", "capture", "activations"]
 
 RESERVED = ("input", "image")
 
@@ -81,3 +82,24 @@ def capture(model: torch.nn.Module, x: torch.Tensor, layers: Iterable[str], *, s
     if missing:
         raise ValueError(f"layer(s) {sorted(missing)} did not run in the forward pass; pick layers that do")
     return {alias: got[t] for alias, t in wanted.items()}
+
+
+def activations(model: torch.nn.Module, images, layer: str, *, batch_size: int = 500) -> np.ndarray:
+    """The output of ``layer`` for fixed ``images`` (``N×H×W×3`` uint8 or float in ``[0, 1]``) as a float32 array.
+
+    ``N×C×H×W`` for a map (``N×C`` for a dense layer); the model runs in eval mode without
+    gradients, ``batch_size`` images at a time. For measures of rendered images, e.g.
+    :func:`tourlib.featvis.measures.mean_gram_similarity`.
+    """
+    from .render import frozen
+
+    images = np.asarray(images)
+    if images.ndim != 4 or images.shape[-1] != 3 or len(images) == 0:
+        raise ValueError(f"images must be N×H×W×3 (channels last, N ≥ 1), got shape {images.shape}")
+    scale = 255.0 if images.dtype == np.uint8 else 1.0
+    out = []
+    with frozen(model), torch.no_grad():
+        for i in range(0, len(images), batch_size):
+            x = torch.as_tensor(images[i:i + batch_size].astype(np.float32) / scale).permute(0, 3, 1, 2)
+            out.append(capture(model, x, [layer])[layer].float().numpy())
+    return np.concatenate(out)

@@ -19,7 +19,8 @@ import torch
 from .capture import capture, resolve_layer
 from .render import frozen
 
-__all__ = ["Examples", "unit_maps", "unit_activations", "receptive_field", "top_examples", "spectrum_examples"]
+__all__ = ["Examples", "unit_maps", "unit_activations", "receptive_field", "top_examples", "spectrum_examples",
+           "channel_means", "layer_top_indices", "units_maps"]
 
 
 @dataclass
@@ -169,3 +170,61 @@ def spectrum_examples(model: torch.nn.Module, images: np.ndarray, layer: str, ch
             order.append(int(ranked[r]))
             labels.append(qq)
     return _build(model, images, layer, channel, maps, order, vals[order], labels)
+
+
+def channel_means(model: torch.nn.Module, images: np.ndarray, layer: str, *, batch_size: int = 500) -> np.ndarray:
+    """Every channel's value on every image at once: ``mean_{y,x} h[n, c, y, x]``, an ``N×C`` float32 array.
+
+    The same unit value as :func:`unit_activations` (channel mean), for all channels of the layer
+    in one pass over the images (a dense layer gives its outputs).
+    """
+    resolve_layer(model, layer)
+    out = []
+    with frozen(model), torch.no_grad():
+        for i in range(0, len(images), batch_size):
+            h = capture(model, _to_float(images[i:i + batch_size]), [layer])[layer]
+            out.append((h.mean(dim=(2, 3)) if h.ndim == 4 else h).float().numpy())
+    if not out:
+        raise ValueError("no images given")
+    return np.concatenate(out)
+
+
+def layer_top_indices(model: torch.nn.Module, images: np.ndarray, layer: str, *, k: int = 4,
+                      means: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """For every channel of ``layer``, the indices (``C×k``) of the ``k`` images with the largest channel
+    mean, strongest first, and those values (``C×k``). ``means`` (from :func:`channel_means`) skips the pass."""
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a positive int, got {k!r}")
+    means = channel_means(model, images, layer) if means is None else np.asarray(means)
+    if means.ndim != 2 or k > len(means):
+        raise ValueError(f"need an N×C array of channel means with N ≥ k = {k}, got shape {means.shape}")
+    order = np.argsort(-means, axis=0, kind="stable")[:k].T
+    return order, np.take_along_axis(means.T, order, axis=1)
+
+
+def units_maps(model: torch.nn.Module, images: np.ndarray, units, *, batch_size: int = 500) -> dict:
+    """:func:`unit_maps` for several ``(layer, channel)`` units in one pass over the images.
+
+    Returns ``{(layer, channel): N×H×W float32 maps}``; the model runs once per batch, as far as the
+    deepest wanted layer (instead of once per unit).
+    """
+    units = [(str(layer), int(c)) for layer, c in units]
+    if not units:
+        raise ValueError("units must name at least one (layer, channel)")
+    layers = list(dict.fromkeys(layer for layer, _ in units))
+    for layer in layers:
+        resolve_layer(model, layer)
+    out: dict = {u: [] for u in units}
+    with frozen(model), torch.no_grad():
+        for i in range(0, len(images), batch_size):
+            acts = capture(model, _to_float(images[i:i + batch_size]), layers)
+            for layer, c in units:
+                h = acts[layer]
+                if h.ndim == 2:
+                    h = h[:, :, None, None]
+                if not 0 <= c < h.shape[1]:
+                    raise ValueError(f"channel {c} is beyond layer {layer!r}: valid channels are 0..{h.shape[1] - 1}")
+                out[(layer, c)].append(h[:, c].float().numpy())
+    if len(images) == 0:
+        raise ValueError("no images given")
+    return {u: np.concatenate(m) for u, m in out.items()}

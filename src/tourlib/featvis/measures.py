@@ -1,10 +1,12 @@
-"""Measures of rendered images: high-frequency energy, and how similar a batch is (for diversity)."""
+"""Measures of rendered images: high-frequency energy, how similar a batch is (for diversity), how many
+optimisation steps a curve needs to reach a level, and the lattice (checkerboard) contrast of a map."""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["high_frequency_energy", "gram_similarity", "mean_gram_similarity"]
+__all__ = ["high_frequency_energy", "gram_similarity", "mean_gram_similarity", "steps_to_reach", "lattice_profile",
+           "lattice_contrast"]
 
 
 def _as_nchw(images: np.ndarray) -> np.ndarray:
@@ -59,3 +61,56 @@ def mean_gram_similarity(activations: np.ndarray) -> float:
     if n < 2:
         raise ValueError("need at least two images to compare")
     return float((s.sum() - np.trace(s)) / (n * (n - 1)))
+
+
+def steps_to_reach(curve, target: float) -> int | None:
+    """The number of steps ``n`` after which an objective curve first reaches ``target`` (``curve[n-1] ≥ target``).
+
+    ``curve[i]`` is the objective at step ``i + 1`` (e.g. ``RenderResult.history.mean(1)``).
+    ``None`` if the curve never reaches it.
+    """
+    c = np.asarray(curve, dtype=np.float64)
+    if c.ndim != 1 or len(c) == 0:
+        raise ValueError(f"curve must be a non-empty 1-D array, got shape {c.shape}")
+    if not np.isfinite(target):
+        raise ValueError(f"target must be finite, got {target!r}")
+    hit = np.nonzero(c >= target)[0]
+    return int(hit[0]) + 1 if len(hit) else None
+
+
+def lattice_profile(maps, period: int = 2) -> np.ndarray:
+    """The mean shape of a map's ``p×p`` tiles, each tile divided by its own mean: a ``p×p`` array.
+
+    ``maps`` (``N×H×W`` or ``H×W``, non-negative) is cut into ``p×p`` tiles; each tile with a positive
+    mean is divided by that mean, and ``P[a, b]`` is the average over tiles and images of the
+    normalised value at ``(y mod p, x mod p) = (a, b)``. Dividing by the tile's mean removes every
+    variation slower than the tile (borders, a centred object), so what is left is the pattern that
+    repeats with period ``p`` (a checkerboard). ``H`` and ``W`` must be multiples of ``p``.
+    """
+    m = np.asarray(maps, dtype=np.float64)
+    if m.ndim == 2:
+        m = m[None]
+    if isinstance(period, bool) or not isinstance(period, (int, np.integer)) or period < 1:
+        raise ValueError(f"period must be a positive int, got {period!r}")
+    if m.ndim != 3 or m.shape[1] % period or m.shape[2] % period:
+        raise ValueError(f"maps must be N×H×W with H and W multiples of the period {period}, got shape {m.shape}")
+    if not np.all(np.isfinite(m)) or np.any(m < 0):
+        raise ValueError("lattice measures need finite, non-negative maps (e.g. |gradient|)")
+    n, h, w = m.shape
+    tiles = m.reshape(n, h // period, period, w // period, period).transpose(0, 1, 3, 2, 4)
+    tiles = tiles.reshape(-1, period, period)
+    mean = tiles.mean(axis=(1, 2))
+    if not np.any(mean > 0):
+        raise ValueError("lattice measures need maps with a positive mean somewhere (all tiles are zero)")
+    keep = mean > 0
+    return (tiles[keep] / mean[keep, None, None]).mean(axis=0)
+
+
+def lattice_contrast(maps, period: int = 2) -> float:
+    """How much a map depends on the position modulo ``period``: ``max P − min P`` of :func:`lattice_profile`.
+
+    (``P`` has mean 1, so this is relative to the map's local mean.) 0 for a map without a pattern of
+    that period; a strided operation's gradient magnitude gives a positive value (a checkerboard).
+    """
+    prof = lattice_profile(maps, period)
+    return float(prof.max() - prof.min())

@@ -11,7 +11,8 @@
 ``small_multiples``  grids of 2-D panels of the same points with linked brushing
 ``palette``     class colours
 ``thumbnails``  images as PNG data URIs
-``image_grid``  rows of images as one figure (image strips)
+``image_grid``  rows of images as one figure (image strips); ``hover_grid`` with hover strips
+``image_slider`` frames of images under a slider (steps of an optimisation, an interpolation)
 ``run_tours``   the book's training, softmax and attack tours of a run's data bundle
 """
 
