@@ -94,6 +94,7 @@
           if (this.setupTouch) this.setupTouch();
           tl.ui.bindLegend(this);
           if (tl.ui.bindHandles) tl.ui.bindHandles(this);
+          if (this.groups.length && this.writeHandles) this.writeHandles();   // Python sees the handles from the start
           if (tl.ui.bindIndicators) tl.ui.bindIndicators(this);
           if (this.syncAlignButton) this.syncAlignButton();
           if (this.fitToColumn) this.fitToColumn();
