@@ -95,9 +95,10 @@ def main():
         import lucent  # noqa: F401
         print("[lucent] installed here, but the side-by-side run is not implemented in this benchmark")
     except ImportError:
-        print("[lucent] torch-lucent 0.1.8 not installed: it requires torchvision (imported by lucent.optvis."
-              "transform and lucent.modelzoo) and kornia<=0.4.1, so it cannot run on this CPU-only, "
-              "torchvision-free environment")
+        print("[lucent] torch-lucent 0.1.8 not installed: it imports torchvision (lucent.optvis.transform, "
+              "lucent.modelzoo) and pins kornia<=0.4.1. The only torchvision for torch 2.13.0 on this machine's "
+              "index is PyPI's CUDA build (0.28.0); in a separate venv with the CPU torch it fails at import with "
+              "'operator torchvision::nms does not exist', so lucent cannot run here (tried 2026-12-02)")
 
 
 if __name__ == "__main__":
