@@ -18,9 +18,19 @@ pytestmark = pytest.mark.browser
 FIGURE_BOXES_JS = """() => {
   const col = document.querySelector('article') || document.querySelector('main') || document.body;
   const c = col.getBoundingClientRect();
+  const canvases = (node, out) => {
+    if (node.tagName === 'CANVAS') out.push(node);
+    for (const k of node.shadowRoot ? [...node.shadowRoot.children, ...node.children] : [...node.children]) canvases(k, out);
+    return out;
+  };
   return [...document.querySelectorAll('div.tourlib-figure')].map((d, k) => {
     const r = (d.firstElementChild || d).getBoundingClientRect();
+    // the swipe goes over the figure's largest plot (its canvas), not over a slider or a button
+    let best = null;
+    for (const cv of canvases(d, [])) { const q = cv.getBoundingClientRect(); if (!best || q.width * q.height > best.width * best.height) best = q; }
+    const p = best || r;
     return {k, left: r.left, right: r.right, width: r.width, top: r.top + window.scrollY, height: r.height,
+            plotX: p.left + p.width / 2, plotY: p.top + window.scrollY + Math.min(p.height, 500) / 2, plotH: p.height,
             colLeft: c.left, colRight: c.right};
   });
 }"""
@@ -68,13 +78,11 @@ def test_figures_fit_their_column_and_a_swipe_scrolls(built_book, repo_root, bro
                     if f["right"] > f["colRight"] + 1 or f["left"] < f["colLeft"] - 1:
                         problems.append(f"{rel}: figure {f['k']} is {f['width']:.0f} px wide, "
                                         f"outside its column ({f['colLeft']:.0f}…{f['colRight']:.0f})")
-                    if phone and f["height"] > 120:
-                        # scroll so the figure's middle is at 60 % of the screen, then swipe there
-                        mid = f["top"] + min(f["height"], 600) / 2
-                        page.evaluate(f"window.scrollTo(0, {mid} - 0.6 * window.innerHeight)")
+                    if phone and f["plotH"] > 120:
+                        # scroll so the middle of the figure's plot is at 60 % of the screen, then swipe there
+                        page.evaluate(f"window.scrollTo(0, {f['plotY']} - 0.6 * window.innerHeight)")
                         page.wait_for_timeout(150)
-                        x = (f["left"] + f["right"]) / 2
-                        if not swipe_scrolls(context, page, x, 0.6 * page.evaluate("window.innerHeight")):
+                        if not swipe_scrolls(context, page, f["plotX"], 0.6 * page.evaluate("window.innerHeight")):
                             problems.append(f"{rel}: a swipe over figure {f['k']} does not scroll the page")
                 page.evaluate("window.scrollTo(0, 0)")
                 page.screenshot(path=str(shots / f"{rel.replace('/', '_')}_{'phone' if phone else 'desktop'}.png"))

@@ -26,7 +26,8 @@ MOVE_JS = """([doc, k]) => {
     s.value = k;
     const others = Object.keys(src.data).filter(c => /^f\\d+$/.test(c) && c !== 'f' + k)
                      .filter(c => src.data[c][0] === src.data.url[0]);
-    return {drawn: src.data.url[0], stored: src.data['f' + k][0], title: s.title, same_as_other: others};
+    const shown = Bokeh.index.find_one(s).title_el.textContent;   // what the reader sees: "name: label"
+    return {drawn: src.data.url[0], stored: src.data['f' + k][0], title: shown, same_as_other: others};
 }"""
 
 #: A checksum of the pixels of every canvas of the figure whose Bokeh document is ``doc``.
@@ -70,9 +71,9 @@ def test_step_and_interpolation_sliders_show_the_stored_frames(built_book, brows
                     assert got["drawn"] == got["stored"], f"{kind} slider at {k} does not show frame {k}"
                     assert not got["same_as_other"], f"{kind} frame {k} is stored twice: {got['same_as_other']}"
                     if kind == "step":
-                        assert got["title"].startswith("step ")
+                        assert got["title"].startswith("step: ")
                     else:
-                        assert got["title"].startswith("mix t = ")
+                        assert got["title"].startswith("mix: t = ")
                     if k == 0:
                         first = page.evaluate(CANVAS_SUM_JS, s["doc"])
                 last = page.evaluate(CANVAS_SUM_JS, s["doc"])
@@ -81,7 +82,7 @@ def test_step_and_interpolation_sliders_show_the_stored_frames(built_book, brows
                 page.evaluate(MOVE_JS, [s["doc"], 0])
             page.wait_for_timeout(400)     # CustomJS callbacks run asynchronously
             titles = {k: page.evaluate(MOVE_JS, [s["doc"], 0])["title"] for k, s in kinds.items()}
-            assert titles["step"] == "step 0" and titles["mix"] == "mix t = 0.00"
+            assert titles["step"] == "step: 0" and titles["mix"] == "mix: t = 0.00"
             page.screenshot(path=str(artifacts_dir / "feature_visualization_sliders.png"))
         finally:
             context.close()

@@ -80,6 +80,13 @@ def test_on_a_phone_the_figure_fits_and_the_page_scrolls(browser, tmp_path):
         x, y = (a["left"] + a["right"]) / 2, (a["top"] + a["bottom"]) / 2
         swipe(context, page, x, y + 100, -200)
         assert page.evaluate("window.scrollY") > 100
+        # a vertical swipe over an axis slider scrolls too (a sideways drag would move it)
+        page.evaluate(f"tourlib.bridge.view({INST}.widgets.time_slider).el.scrollIntoView({{block: 'center'}})")
+        page.wait_for_timeout(200)
+        sl = rect(page, "tourlib.bridge.view(I.widgets.time_slider).el")
+        y_before = page.evaluate("window.scrollY")
+        swipe(context, page, (sl["left"] + sl["right"]) / 2, sl["bottom"] - 8, -120)
+        assert page.evaluate("window.scrollY") > y_before + 40
         page.evaluate("window.scrollTo(0, 0)")
         page.wait_for_timeout(200)
         # a touch on an axis handle drags it, and the page stays put

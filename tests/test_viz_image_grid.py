@@ -98,7 +98,8 @@ def test_image_slider_stores_every_frame_and_starts_at_the_last():
     assert len({src.data[f"f{k}"][0] for k in range(4)}) == 4
     assert src.data["url"] == src.data["f3"]
     slider = next(m for m in lay.references() if isinstance(m, Slider))
-    assert (slider.start, slider.end, slider.value, slider.title) == (0, 3, 3, "step 128")
+    assert (slider.start, slider.end, slider.value, slider.title) == (0, 3, 3, "step")
+    assert slider.show_value and slider.format.args["labels"] == ["0", "8", "32", "128"]   # reads "step: 128"
     assert "image_slider" in js_for_model(lay)
     assert image_slider(frames[:1], ["only"]).children[-1] is not None
     with pytest.raises(ValueError, match="one label per frame"):
@@ -108,7 +109,7 @@ def test_image_slider_stores_every_frame_and_starts_at_the_last():
 
 
 def test_image_slider_js_copies_the_frame_and_ignores_bad_values(tmp_path):
-    """viz/js/image_slider.js under Node: setFrame copies column f<k> into url and writes the title."""
+    """viz/js/image_slider.js under Node: setFrame copies column f<k> into url (the title is left to the slider)."""
     import json
     import shutil
     import subprocess
@@ -124,7 +125,7 @@ def test_image_slider_js_copies_the_frame_and_ignores_bad_values(tmp_path):
 require({json.dumps(str(path))}); require({json.dumps(str(path))});   // loading twice is harmless
 const S = globalThis.tourlib.ImageSlider;
 const src = {{data: {{url: ['c'], f0: ['a'], f1: ['b'], f2: ['c']}}}};
-const slider = {{value: 1, title: 'step 8'}};
+const slider = {{value: 1, title: 'step'}};
 S.setFrame(src, ['0', '4', '8'], 'step', slider);
 const one = [src.data.url[0], slider.title];
 slider.value = 7; S.setFrame(src, ['0', '4', '8'], 'step', slider);
@@ -133,7 +134,7 @@ slider.value = 0.2; S.setFrame(src, ['0', '4', '8'], 'step', slider);
 console.log(JSON.stringify({{one, bad, zero: [src.data.url[0], slider.title], keys: Object.keys(globalThis.tourlib)}}));
 """)
     out = json.loads(subprocess.run([node, str(driver)], capture_output=True, text=True, check=True).stdout)
-    assert out["one"] == ["b", "step 4"]
-    assert out["bad"] == ["b", "step 4"]          # out of range: nothing changes
-    assert out["zero"] == ["a", "step 0"]         # rounds to the nearest frame
+    assert out["one"] == ["b", "step"]
+    assert out["bad"] == ["b", "step"]            # out of range: nothing changes
+    assert out["zero"] == ["a", "step"]           # rounds to the nearest frame
     assert out["keys"] == ["ImageSlider"]

@@ -14,6 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .slider_labels import position_formatter, slider_touch_css
 from .image_grid import _frame, grid_png
 
 __all__ = ["image_slider"]
@@ -76,8 +77,9 @@ def image_slider(frames: Sequence, labels: Sequence, *, title: str | None = None
     _frame(p, width, height, responsive)
     items = [p]
     if len(frames) > 1:
-        slider = Slider(title=f"{slider_title} {labels[start]}", start=0, end=len(frames) - 1, step=1, value=start,
-                        show_value=False, width=min(width, 340), tags=["tourlib-image-slider"])
+        slider = Slider(title=slider_title, start=0, end=len(frames) - 1, step=1, value=start, show_value=True,
+                        format=position_formatter(labels), sizing_mode="stretch_width", max_width=min(width, 340),
+                        stylesheets=[slider_touch_css()], tags=["tourlib-image-slider"])
         slider.js_on_change("value", CustomJS(
             args=dict(source=src, labels=labels, name=slider_title),
             code=("if (window.tourlib && tourlib.ImageSlider) { tourlib.ImageSlider.setFrame(source, labels, name, cb_obj); }"

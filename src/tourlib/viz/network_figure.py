@@ -34,7 +34,7 @@ from bokeh.palettes import Greys256
 from bokeh.plotting import figure
 
 from .palette import class_colors
-from .slider_labels import position_formatter
+from .slider_labels import position_formatter, slider_touch_css
 
 __all__ = ["network_figure", "layer_kind", "layer_profile_figure", "KIND_COLORS"]
 
@@ -188,7 +188,7 @@ def network_figure(
     items = [p, info, q]
     if E > 1:
         slider = Slider(title="epoch", start=0, end=E - 1, step=1, value=start, sizing_mode="stretch_width",
-                        max_width=420, show_value=True, format=position_formatter(labels))
+                        max_width=420, show_value=True, format=position_formatter(labels), stylesheets=[slider_touch_css()])
         slider.js_on_change("value", CustomJS(
             args=dict(heat=heat_src, bars=bar_src, info=info, texts=texts, labels=labels),
             code=("if (window.tourlib && tourlib.NetworkFigure) { tourlib.NetworkFigure.setEpoch({heat, bars, info, texts, labels}, cb_obj); }"

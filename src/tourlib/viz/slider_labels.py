@@ -11,9 +11,18 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from bokeh.models import CustomJSTickFormatter
+from bokeh.models import CustomJSTickFormatter, InlineStyleSheet
 
-__all__ = ["position_formatter"]
+__all__ = ["position_formatter", "slider_touch_css"]
+
+_TOUCH_CSS = ".noUi-target, .noUi-base, .noUi-connects, .noUi-handle, .noUi-touch-area { touch-action: pan-y; }"
+
+
+def slider_touch_css() -> InlineStyleSheet:
+    """A slider stylesheet (a new model each time: a Bokeh model belongs to one document): on a touch
+    screen a vertical swipe over the slider scrolls the page, a sideways drag still moves it
+    (noUiSlider's own ``touch-action: none`` would keep the page from scrolling)."""
+    return InlineStyleSheet(css=_TOUCH_CSS)
 
 _POSITION_JS = """
 const v = Number(tick), n = labels.length;

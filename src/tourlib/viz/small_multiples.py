@@ -202,7 +202,7 @@ def small_multiples(
                     toolbar_location="right", sizing_mode="scale_width")   # scales down to a narrow column
     grid.max_width = width * (panel_width + 10) + 40
 
-    status = Div(text=_EMPTY, name=f"{name}-status")
+    status = Div(text=_EMPTY, name=f"{name}-status", styles={"max-width": "100%"})
     source.selected.js_on_change("indices", CustomJS(
         args=dict(source=source, div=status, colors=colors, names=names, empty=_EMPTY), code=_COUNT_JS))
     header = [status]

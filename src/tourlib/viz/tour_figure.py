@@ -75,7 +75,7 @@ from .tour_inputs import TourInputs, prepare_tour_inputs, view_matrix
 from .embed import require_js
 from .tour_models import TourAxis, TourConfig, TourPanelData, TourState
 from .tour_handles import handle_config, handles_html
-from .slider_labels import position_formatter
+from .slider_labels import position_formatter, slider_touch_css
 
 __all__ = ["tour_figure", "layer_tour_figure", "TourLayout", "view_geometry"]
 
@@ -638,7 +638,8 @@ def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], axes: list[Tour
     play per data axis (``axes``), and ``time_play``/``time_slider`` naming the main axis' own."""
     play = Button(label="▶ Play", width=90, button_type="primary", syncable=False)
     reset = Button(label="↺ Reset", width=80)
-    speed = Slider(title="speed", start=0.0, end=4.0, step=0.1, value=1.0, width=170, syncable=False)
+    speed = Slider(title="speed", start=0.0, end=4.0, step=0.1, value=1.0, width=170, syncable=False,
+                   stylesheets=[slider_touch_css()])
     has_images = any(p.images is not None for p in inputs.panels)
     mode = RadioButtonGroup(labels=["dots", "images"], active=0, width=140, syncable=False) if has_images else None
     axis_widgets = []
@@ -649,7 +650,7 @@ def _widgets(inputs: TourInputs, presets: dict[str, np.ndarray], axes: list[Tour
             slider=Slider(title=ax.name, start=0, end=max(n - 1, 1e-9), step=0.01 if ax.interpolate else 1,
                           value=ax.start, show_value=True, format=position_formatter(ax.labels, ax.segment_labels),
                           tooltips=False, sizing_mode="stretch_width", min_width=200, max_width=420,
-                          syncable=False, disabled=n < 2),
+                          stylesheets=[slider_touch_css()], syncable=False, disabled=n < 2),
             indicators=Div(text=_indicators_html(ax), stylesheets=[InlineStyleSheet(css=_INDICATOR_CSS)],
                            styles={"max-width": "100%"}) if ax.indicators else None,
         ))

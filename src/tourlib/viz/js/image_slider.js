@@ -4,7 +4,7 @@
  * tourlib: frames of images under a slider (tourlib.ImageSlider), for tourlib.viz.image_slider.
  *
  * The figure's source holds every frame's PNG data URI in columns f0, f1, ...; setFrame copies
- * frame k's URI into the drawn column "url" and writes "<name> <label>" as the slider's title.
+ * frame k's URI into the drawn column "url"; the slider shows "<name>: <label>" (viz.slider_labels).
  */
 (function () {
   "use strict";
@@ -21,9 +21,7 @@
     if (k < 0) return;
     const d = Object.assign({}, source.data);
     d.url = d["f" + k];
-    source.data = d;
-    const title = name + " " + labels[k];
-    if (slider.title !== title) slider.title = title;
+    source.data = d;   // (the slider reads "name: label" itself: viz.slider_labels)
   }
 
   tl.ImageSlider = { setFrame, frameIndex };
