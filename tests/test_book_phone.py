@@ -36,6 +36,19 @@ FIGURE_BOXES_JS = """() => {
 }"""
 
 
+#: An x near ``x0`` on the row ``y`` (client px) where no tour figure has a handle: tours are paused first.
+FREE_POINT_JS = """([x0, y]) => {
+  const tours = (window.tourlib && tourlib.TourFigure) ? tourlib.TourFigure.instances : [];
+  for (const I of tours) if (I.playing) I.pause();
+  const free = (x) => tours.every((I) => I.panels.every((P) => {
+    const r = P.pv && P.pv.el.getBoundingClientRect();
+    return !r || x < r.left || x > r.right || y < r.top || y > r.bottom || tourlib.ui.handleAt(I, P, x, y) === null;
+  }));
+  for (let dx = 0; dx < 160; dx += 8) for (const x of [x0 + dx, x0 - dx]) if (free(x)) return x;
+  return x0;
+}"""
+
+
 def open_device(browser, url, phone: bool):
     size = {"width": 390, "height": 844} if phone else {"width": 1400, "height": 1000}
     context = browser.new_context(viewport=size, has_touch=phone, is_mobile=phone, device_scale_factor=2 if phone else 1)
@@ -79,10 +92,13 @@ def test_figures_fit_their_column_and_a_swipe_scrolls(built_book, repo_root, bro
                         problems.append(f"{rel}: figure {f['k']} is {f['width']:.0f} px wide, "
                                         f"outside its column ({f['colLeft']:.0f}…{f['colRight']:.0f})")
                     if phone and f["plotH"] > 120:
-                        # scroll so the middle of the figure's plot is at 60 % of the screen, then swipe there
+                        # scroll so the middle of the figure's plot is at 60 % of the screen, then swipe there,
+                        # at a point of the plot where no tour handle is (a touch on a handle drags it, by design)
                         page.evaluate(f"window.scrollTo(0, {f['plotY']} - 0.6 * window.innerHeight)")
                         page.wait_for_timeout(150)
-                        if not swipe_scrolls(context, page, f["plotX"], 0.6 * page.evaluate("window.innerHeight")):
+                        y = 0.6 * page.evaluate("window.innerHeight")
+                        x = page.evaluate(FREE_POINT_JS, [f["plotX"], y])
+                        if not swipe_scrolls(context, page, x, y):
                             problems.append(f"{rel}: a swipe over figure {f['k']} does not scroll the page")
                 page.evaluate("window.scrollTo(0, 0)")
                 page.screenshot(path=str(shots / f"{rel.replace('/', '_')}_{'phone' if phone else 'desktop'}.png"))

@@ -425,7 +425,7 @@ def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, 
             images=panel.images, image_index=panel.image_index,
             rotations=rotations if len(panel_models) == align_panel else None,
         )
-        p, sources = _panel_plot(panel.name or title, side, x_range, y_range, handle_source,
+        p, sources = _panel_plot(panel.name or None, side, x_range, y_range, handle_source,
                                  show_handles=show_handles)
         plots.append(p)
         panel_models.append(dict(plot=p, data=data, **sources))
@@ -471,6 +471,12 @@ def _assemble(inputs: TourInputs, *, axes, sizes, seed, speed, tour_path, tour, 
     # rows wrap: in a narrow column (a phone) the legend goes under the panels, controls under each other
     wrap = {"flex-wrap": "wrap", "max-width": "100%"}
     rows = [row(*plots, side_box, styles=wrap), row(*controls, styles={"align-items": "center", **wrap})]
+    if title:
+        # the figure's title is HTML above the panels, so a long one wraps in a narrow column (a plot's
+        # canvas title would not, and would push the page wider than the phone)
+        rows.insert(0, Div(text=html.escape(str(title)), sizing_mode="stretch_width",
+                           styles={"font": "600 13px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+                                   "color": "#444", "max-width": "100%"}))
     order = sorted(range(len(axes)), key=lambda a: a != _main_axis(axes))   # the moving axis first
     for a in order:
         w = widgets["axes"][a]
