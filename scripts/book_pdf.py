@@ -14,18 +14,15 @@ and printed with ``page.pdf()``. The pages are merged with pypdf, with one bookm
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import shutil
-import socketserver
 import sys
 import tempfile
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
+
+from tourlib.localserve import serve_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
@@ -91,24 +88,6 @@ def chromium_path() -> str:
     return exe
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve(root: Path):
-    """Serve ``root`` on 127.0.0.1 (a free port); yields the base URL."""
-    handler = functools.partial(_Quiet, directory=str(root))
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
-
-
 def render_pages(html_dir: Path, pages: list[str], workdir: Path, *, frame: float = 2.0,
                  paper: str = "A4", log=print) -> list[tuple[str, Path]]:
     """Print each built page to its own PDF in ``workdir``; returns ``[(title, pdf path), ...]``."""
@@ -120,7 +99,7 @@ def render_pages(html_dir: Path, pages: list[str], workdir: Path, *, frame: floa
                          "build the book first (bash scripts/build-book.sh)")
     width, height = PAPER[paper]
     out = []
-    with serve(html_dir) as base, sync_playwright() as pw:
+    with serve_directory(html_dir) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS, headless=True)
         try:
             for i, name in enumerate(pages):

@@ -6,15 +6,12 @@ Every request to a host other than the local test server is blocked and recorded
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import socketserver
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tourlib.localserve import serve_directory  # noqa: F401  (the browser tests import it from here)
 
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -29,25 +26,6 @@ FIGURE_PIXELS_JS = (Path(__file__).parent / "js" / "figure_pixels.js").read_text
 
 def chromium_path() -> str | None:
     return os.environ.get("TOURBOOK_CHROMIUM") or shutil.which("chromium")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve_directory(root: Path):
-    """Serve ``root`` on 127.0.0.1 (a free port) for the duration of the block; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
-        server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
 
 
 @dataclass

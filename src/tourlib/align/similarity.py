@@ -17,15 +17,15 @@ from typing import Sequence
 
 import numpy as np
 
+from .checks import as_rows
+
 __all__ = ["linear_cka", "cka_matrix"]
 
 
 def _centred_gram(x, name: str) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2 or len(x) < 2:
-        raise ValueError(f"{name} must be an N×d array of row vectors with N ≥ 2, got shape {x.shape}")
-    if not np.isfinite(x).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
+    x = as_rows(x, name)
+    if len(x) < 2:
+        raise ValueError(f"{name} must have N ≥ 2 rows (points), got shape {x.shape}")
     xc = x - x.mean(axis=0)
     return xc @ xc.T
 

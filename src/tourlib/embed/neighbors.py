@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..align.checks import as_rows
+
 __all__ = ["knn_indices", "knn_preservation", "trustworthiness", "knn_class_purity", "movement"]
 
 
 def _rows(x, name: str) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2 or len(x) < 3:
-        raise ValueError(f"{name} must be an N×d array with N ≥ 3 rows, got shape {x.shape}")
-    if not np.isfinite(x).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
+    x = as_rows(x, name)
+    if len(x) < 3:
+        raise ValueError(f"{name} must have N ≥ 3 rows (points), got shape {x.shape}")
     return x
 
 

@@ -2,9 +2,9 @@
 
 Bokeh writes a slider's title as ``"title: value"``; with the value hidden a bare ``"title:"`` is left.
 :func:`position_formatter` shows the value as the label of the position instead (an epoch, a layer),
-and between two positions of an interpolating axis as ``"segment  (t = 0.30)"``; its JavaScript twin
-is ``TourInstance.axisTitle`` (``viz/js/fig_axes.js``). The tour figure's axis sliders and the network
-figure's epoch slider use it.
+and between two positions of an interpolating axis as ``"segment  (t = 0.30)"``. The tour figure's
+axis sliders, the network figure's epoch slider and the image slider use it; ``TourInstance.axisTitle``
+(``viz/js/fig_axes.js``) reads a tour figure's sliders through it.
 """
 
 from __future__ import annotations

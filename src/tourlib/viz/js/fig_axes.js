@@ -134,19 +134,13 @@
       w.play.label = (this.axisPlaying === a ? "❚❚ " : "▶ ") + (ax.play_label || ax.name + "s");
     },
 
-    /** What axis a's slider reads: "name: label" at a position, "name: segment  (t = f)" between
-     *  two (the slider's title is the name, its value is formatted in Python: _position_formatter). */
+    /** What axis a's slider reads, "name: label" ("name: segment  (t = f)" between two positions):
+     *  its title and its value through the slider's own formatter (tourlib.viz.slider_labels). */
     axisTitle(a) {
-      const ax = this.axes[a], v = this.pos[a], n = ax.labels.length, segs = ax.segment_labels || [];
-      let shown;
-      if (segs.length) {
-        const i = Math.min(segs.length - 1, Math.floor(v + 1e-9)), f = v - i;
-        if (Math.abs(f) < 1e-9) shown = ax.labels[i];
-        else if (Math.abs(f - 1) < 1e-9) shown = ax.labels[Math.min(n - 1, i + 1)];
-        else shown = segs[i] + "  (t = " + f.toFixed(2) + ")";
-      } else {
-        shown = ax.labels[Math.max(0, Math.min(n - 1, Math.round(v)))];
-      }
+      const ax = this.axes[a], w = this.widgets.axes && this.widgets.axes[a];
+      const fmt = w && w.slider && w.slider.format;
+      const shown = fmt && typeof fmt.doFormat === "function" ? fmt.doFormat([this.pos[a]], { loc: 0 })[0]
+                                                             : String(this.pos[a]);
       return ax.name + ": " + shown;
     },
 
