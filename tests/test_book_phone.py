@@ -70,8 +70,12 @@ def swipe_scrolls(context, page, x, y) -> bool:
     for k in range(1, 9):
         cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - 150 * k / 8}]})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    page.wait_for_timeout(300)
-    return page.evaluate("window.scrollY") > before + 20
+    # a loaded machine may apply the scroll late: wait up to 2 s for it
+    try:
+        page.wait_for_function(f"window.scrollY > {before} + 20", timeout=2000)
+        return True
+    except Exception:
+        return False
 
 
 @pytest.mark.parametrize("phone", [True, False], ids=["phone", "desktop"])
