@@ -17,7 +17,7 @@
 """
 
 from .embed import FigureOutput, load_live, on_ready, save_html, show, standalone_html
-from .export import export_gif, export_png, render_view
+from .export import export_gif, export_png, render_frame
 from .live import TourView, tour_view
 from .polytope import polytope_tour
 from .scatter import image_scatter
@@ -27,6 +27,6 @@ from .tour_figure import layer_tour_figure, tour_figure
 
 __all__ = [
     "FigureOutput", "TourView", "export_gif", "export_png", "image_scatter", "load_live", "method_epoch_grid",
-    "on_ready", "polytope_tour", "render_view", "save_html", "show", "small_multiples", "standalone_html",
+    "on_ready", "polytope_tour", "render_frame", "save_html", "show", "small_multiples", "standalone_html",
     "tour_figure", "tour_view", "layer_tour_figure", "network_figure",
 ]
