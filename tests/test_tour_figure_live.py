@@ -109,9 +109,12 @@ def test_export_png_uses_the_current_view(tmp_path):
     view = tour_view(X, y)
     view.matrix = np.eye(4)[:, [1, 3]]
     path = view.export_png(tmp_path / "now.png", size=100)
-    assert Image.open(path).size == (100, 100)
-    with pytest.raises(ValueError, match="does not hold the data"):
-        TourView(tour_figure(X, y)).export_png(tmp_path / "x.png")
+    from tourlib.viz.export import render_frame
+
+    frame = render_frame(view.layout, G=view.matrix, size=100)
+    assert frame.panels[0][2] == 100
+    assert (np.asarray(Image.open(path).convert("RGB")) == frame.image).all()
+    assert TourView(tour_figure(X, y)).export_png(tmp_path / "x.png").exists()   # any tour figure exports
 
 
 def test_handles_alignment_and_pair_read_back():

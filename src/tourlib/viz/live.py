@@ -202,16 +202,36 @@ class TourView:
         display(w.VBox([self.widget(), self.controls()]))
 
     # ------------------------------------------------------------------ export
-    def export_png(self, path, *, size: int = 600, epoch: float | None = None):
-        """Draw the current view of the data as a PNG (needs a view made by :func:`tour_view`)."""
-        if self._data is None:
-            raise ValueError("this TourView does not hold the data; build it with tour_view(X, ...)")
+    def _export_settings(self, positions) -> tuple:
+        """The figure's settings and what the page shows now (axis positions, hidden classes, group
+        handles), for :mod:`tourlib.viz.export`."""
+        from .export import figure_spec
+
+        spec, s = figure_spec(self.layout), self.state
+        if positions is None and len(s.positions or []) == len(spec.sizes):
+            positions = list(s.positions)
+        return spec, dict(positions=positions, hidden=list(s.hidden_classes or []),
+                          handles=list(s.handles) if s.handles else None)
+
+    def export_png(self, path, *, size: int | None = None, positions=None):
+        """Write the view on screen now (:attr:`matrix`, the axis positions, hidden classes, group
+        handles) as a PNG, drawn as the figure draws it (:func:`tourlib.viz.export.export_png`)."""
         from .export import export_png
 
-        d = self._data
-        return export_png(path, d["X"], self.matrix, d["labels"], classes=d["classes"], seed=d["seed"],
-                          speed=d["speed"], tour_path=d["tour_path"], center=d["center"], size=size,
-                          epoch=self.epoch if epoch is None else epoch)
+        spec, kw = self._export_settings(positions)
+        return export_png(spec, path, G=self.matrix, size=size, **kw)
+
+    def export_gif(self, path, *, seconds: float = 5.0, fps: float = 20.0, size: int | None = None, positions=None):
+        """Write the tour as a GIF from the view on screen now, on as the page plays it: the figure's
+        path rebased at :attr:`tour_time` onto :attr:`matrix` (frame 0 is the current view)."""
+        from tourlib.tour import GrandTour
+
+        from .export import export_gif
+
+        spec, kw = self._export_settings(positions)
+        t = self.tour_time
+        tour = GrandTour.from_params(spec.config["tour"]).rebase(self.matrix, t)
+        return export_gif(spec, path, seconds=seconds, fps=fps, start=t, size=size, tour=tour, **kw)
 
 
 def tour_view(X: Any, labels: Any = None, *, presets: dict | None = None, **kwargs) -> TourView:
