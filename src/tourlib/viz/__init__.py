@@ -6,7 +6,7 @@
                 time axis, layer axis (``layer_tour_figure`` over ``tourlib.align.layer_sequence``), panels, presets; ``tour_inputs``/``tour_models``/``encode``/``raster`` its parts
 ``network_figure`` the network opened: layers as blocks, a test image's activations as heatmaps
 ``live``        ``TourView``: the figure in a live kernel, ipywidgets controls, the view read back into Python
-``export``      GIF and PNG export of a tour, for slides (Pillow, same math as the page)
+``export``      GIF and PNG of a tour figure as the page draws it, for slides (Pillow; the figure's own settings)
 ``polytope``    a Grand Tour of a wire-frame object (square, cube, tesseract)
 ``small_multiples``  grids of 2-D panels of the same points with linked brushing
 ``palette``     class colours

@@ -21,7 +21,8 @@ Order ("last write wins", no blending)
 
 The page also marks the origin of the view with a small grey cross (nine pixels each way)
 drawn before the points, and draws the axis handles' labels into the same pixels; exported
-pictures leave both out.
+pictures (:mod:`tourlib.viz.export`) draw both too, the labels in the same places with Pillow's
+text (another font rasteriser, so their pixels differ a little).
 
 Colours
     RGBA bytes; the page packs them little-endian into one uint32 per pixel (``r | g<<8 |
