@@ -249,3 +249,20 @@ def test_bad_arguments_name_the_fix(tmp_path):
         export_png(tour_figure(T, y), tmp_path / "x.png", positions=[3])
     with pytest.raises(ValueError, match="G must be"):
         export_png(tour_figure(X, y), tmp_path / "x.png", G=np.ones((3, 3)))
+    with pytest.raises(ValueError, match=r"needs a figure with images: build it with tour_figure\(..., images=...\)"):
+        export_png(tour_figure(X, y), tmp_path / "x.png", mode="images")
+    with pytest.raises(ValueError, match=r"selection must be \(panel index 0…0, point indices\)"):
+        export_png(tour_figure(X, y), tmp_path / "x.png", selection=(2, [1]))
+
+
+def test_a_brush_leaves_the_other_points_faint():
+    X, y = clusters(n=90)
+    fig = tour_figure(X, y, axis_handles=False)
+    brushed = np.flatnonzero(y == 0)
+    full = render_frame(fig, t=1.0)
+    some = render_frame(fig, t=1.0, selection=(0, brushed))
+    (left, top, S), = full.panels
+    masks_full, masks_some = (class_pixels(f.image[top:top + S, left:left + S], 3) for f in (full, some))
+    assert masks_some[0].sum() > 0.3 * masks_full[0].sum()      # the brushed class in its colour (the
+    assert masks_some[1].sum() == masks_some[2].sum() == 0       # centroid handle covers some); the others faint
+    assert masks_full[1].sum() > 100 and masks_full[2].sum() > 100

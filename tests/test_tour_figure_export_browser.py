@@ -114,3 +114,39 @@ def test_exported_frame_has_the_pages_points_in_the_same_places(browser, tmp_pat
         # ... the export shows it too (it may put a label of its own over a few)
         print(f"panel {k}: {agree.sum()} of {own.sum()} points have the page's colour in the export")
         assert agree.mean() > 0.95, f"panel {k}: only {agree.mean():.3f} of the points agree"
+
+
+@pytest.mark.parametrize("mode", ["dots", "images"])
+def test_exported_panel_is_the_pages_raster(browser, tmp_path, mode):
+    """Without handles (whose Bokeh glyphs and labels are not in the raster), an exported panel at the
+    page's size is the page's raster composited over white, pixel for pixel: cross, dots, rings,
+    ghosts of a hidden class, and in "images" mode the thumbnails over faint dots."""
+    X, y = blobs(160, 5, 3, seed=9, spread=0.8)
+    rng = np.random.default_rng(0)
+    images = (rng.random((160, 10, 10, 3)) * 255).astype(np.uint8)
+    fig = tour_figure(X, y, images=images, seed=2, extent=3.5, autoplay=False, axis_handles=False)
+    path = save_html(fig, tmp_path / f"raster_{mode}.html")
+    context, page, log = open_page(browser, path.as_uri(), "file://", viewport=(1400, 1000))
+    try:
+        page.wait_for_function(f"window.tourlib && tourlib.TourFigure && tourlib.TourFigure.instances.length > 0 "
+                               f"&& {INST}.frameCount > 0")
+        v, buf = page.evaluate(f"""() => {{
+            const I = {INST};
+            I.pause(); I.t = {T_FIXED}; I.followTour(); I.setMode({mode!r});
+            I.hidden[1] = 1; I.updateFlags(); I.render();
+            const p = I.panels[0];
+            return [p.lastView, Array.from(new Uint8Array(p.buf.buffer))];
+        }}""")
+        assert log.errors == [] and log.blocked == [], (log.errors, log.blocked)
+    finally:
+        context.close()
+    from tourlib.viz.raster import over_white
+
+    theirs = over_white(np.array(buf, np.uint8).reshape(v["H"], v["W"], 4))
+    frame = render_frame(fig, t=T_FIXED, hidden=[1], mode=mode)
+    (left, top, S), = frame.panels
+    ours = frame.image[top:top + S, left:left + S]
+    assert ours.shape == theirs.shape
+    same = np.all(ours == theirs, axis=2)
+    print(f"\n{mode}: {same.mean():.5f} of {same.size} pixels identical")
+    assert same.mean() > 0.999

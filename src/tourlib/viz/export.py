@@ -22,8 +22,11 @@ ranges, and the title. So an exported frame is the page's frame:
   figure's title above, the legend (classes, colours, counts) to the right, and under the panels
   where each data axis is ("epoch: 5"). Every panel of a multi-panel figure, side by side.
 
-Left out (they are controls, not the picture): buttons, sliders, the handles box, tooltips,
-the brush; thumbnails ("images" mode) and the alignment toggle's rotation are not drawn.
+Optionally as the reader left the page: classes switched off (``hidden``, drawn as ghosts), brushed
+points (``selection``: the others as ghosts, a handle at their centroid), the thumbnails of "images"
+mode (``mode="images"``, ``tour_raster.js``'s sprites). Left out (controls, not the picture):
+buttons, sliders, the handles box, tooltips, the brush rectangle; the alignment toggle's rotation
+is not applied.
 
 A GIF stores frame durations in hundredths of a second, so ``fps`` is played back as
 ``100 / round(100 / fps)`` frames per second (exact for 10, 20, 25, 50). Frame ``k`` shows tour
@@ -45,7 +48,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from tourlib.tour import GrandTour
 
-from .raster import over_white, rasterize_points
+from .raster import draw_sprites, make_sprites, over_white, rasterize_points
 from .tour_inputs import view_matrix
 
 __all__ = ["FigureSpec", "Frame", "figure_spec", "render_frame", "export_png", "export_gif", "points_at"]
@@ -144,7 +147,9 @@ def figure_spec(figure: Any) -> FigureSpec:
         q = np.asarray(data.points).reshape(-1, n, d)
         # decoded as the page decodes (fig_panel.js step): x = q·scale + offset, kept as float32
         X = (q * np.asarray(data.scale, np.float64) + np.asarray(data.offset, np.float64)).astype(np.float32)
-        panels.append(dict(name=data.name or "", X=X.astype(np.float64), labels=np.asarray(data.labels, np.int64)))
+        panels.append(dict(name=data.name or "", X=X.astype(np.float64), labels=np.asarray(data.labels, np.int64),
+                           images=None if data.images is None else np.asarray(data.images, np.uint8),
+                           image_index=None if data.image_index is None else np.asarray(data.image_index, np.int64)))
         p = pm["plot"]
         ranges.append((float(p.x_range.start), float(p.x_range.end), float(p.y_range.start), float(p.y_range.end)))
     first = figure.children[0] if getattr(figure, "children", None) else None
@@ -216,16 +221,27 @@ def _rgba(color: str, alpha: int = 255) -> tuple:
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16), int(alpha)
 
 
-def _draw_points(xy, labels, cfg, box, S, k, hidden):
-    """The panel's raster (S×S×4): the origin cross, ghosts, dots with rings, as fig_draw.js.
-
-    The figure's dot (``dot_size``, a ring when it has one); at ``k`` ≠ 1 the dot of k × that diameter."""
+def _draw_points(xy, p, cfg, box, S, k, hidden, selected, mode):
+    """The panel's raster (S×S×4) as fig_draw.js: the origin cross, ghosts (hidden classes, points
+    outside a brush), then the active points: dots with rings, or in "images" mode faint dots under
+    the points' thumbnails. The figure's dot (``dot_size``); at ``k`` ≠ 1 the dot of k × that diameter."""
+    labels = p["labels"]
     colors = np.array([_rgba(c) for c in cfg["colors"]], np.uint8)
     ghosts = np.array([_rgba(c, cfg["ghost_alpha"]) for c in cfg["colors"]], np.uint8)
-    ghost = np.isin(labels, list(hidden)) if hidden else None
+    ghost = np.isin(labels, list(hidden)) if hidden else np.zeros(len(labels), bool)
+    if selected is not None:
+        ghost |= ~selected
+    images = mode == "images" and p.get("images") is not None
     D = max(1, int(round(int(cfg["dot_size"]) * k)))
-    img = rasterize_points(xy, colors[labels], box, S, S, diameter=D, outline=len(cfg["ring"]) > 0,
-                           ghost=ghost, ghost_colors=ghosts[labels] if ghost is not None else None)
+    img = rasterize_points(xy, (ghosts if images else colors)[labels], box, S, S, diameter=D,
+                           outline=len(cfg["ring"]) > 0 and not images,
+                           ghost=ghost if ghost.any() else None, ghost_colors=ghosts[labels] if ghost.any() else None)
+    if images:
+        idx = p["image_index"]
+        show = ~ghost[idx]
+        size = max(1, int(round(int(cfg["image_size"]) * k)))
+        sprites = make_sprites(p["images"], colors[labels[idx], :3], size)
+        draw_sprites(img, xy[idx][show], sprites[show], box)
     x0, x1, y0, y1 = box
     ox, oy = int(np.floor(-x0 * S / (x1 - x0))), int(np.floor(y1 * S / (y1 - y0)))
     arm = max(4, int(round(4 * k)))
@@ -291,7 +307,7 @@ def _square_pin(draw, cx, cy, size, color, width):
     draw.polygon(pts, fill=(255, 255, 255, 217), outline=_rgba(color), width=width)
 
 
-def _draw_panel(spec, p, k_panel, B, pos, S, k, hidden, handles):
+def _draw_panel(spec, p, k_panel, B, pos, S, k, hidden, handles, selection, mode):
     """One panel as an RGB image S×S and its points' continuous pixel positions."""
     cfg = spec.config
     box = spec.ranges[k_panel]
@@ -300,7 +316,11 @@ def _draw_panel(spec, p, k_panel, B, pos, S, k, hidden, handles):
     xy = X @ B
     kx, ky = S / (x1 - x0), S / (y1 - y0)
     pix = np.column_stack([(xy[:, 0] - x0) * kx, (y1 - xy[:, 1]) * ky])
-    raster = _draw_points(xy, p["labels"], cfg, box, S, k, hidden)
+    selected = None
+    if selection is not None and int(selection[0]) == k_panel:
+        selected = np.zeros(len(X), bool)
+        selected[np.asarray(selection[1], np.int64)] = True
+    raster = _draw_points(xy, p, cfg, box, S, k, hidden, selected, mode)
     img = Image.fromarray(raster, "RGBA")
     draw = ImageDraw.Draw(img)
     labels = _Labels(draw, k)
@@ -340,6 +360,13 @@ def _draw_panel(spec, p, k_panel, B, pos, S, k, hidden, handles):
     for i, ex, ey in ends:
         od.ellipse([ex - r, ey - r, ex + r, ey + r], fill=(255, 255, 255, 255), outline=_rgba(cfg["axis_colors"][i]),
                    width=max(1, int(round(2 * k))))
+    if selected is not None and selected.any():      # the brushed points' centroid handle (circle_cross)
+        c = X[selected].mean(axis=0) @ B
+        cx, cy, r = (c[0] - x0) * kx, (y1 - c[1]) * ky, 9 * k
+        od.ellipse([cx - r, cy - r, cx + r, cy + r], fill=(255, 255, 255, 204), outline=(34, 34, 34, 255),
+                   width=max(1, int(round(2 * k))))
+        od.line([(cx - r, cy), (cx + r, cy)], fill=(34, 34, 34, 255), width=max(1, int(round(2 * k))))
+        od.line([(cx, cy - r), (cx, cy + r)], fill=(34, 34, 34, 255), width=max(1, int(round(2 * k))))
     for gx, gy, color in centroids:
         _square_pin(od, gx, gy, 16 * k, color, max(1, int(round(2 * k))))
     return np.asarray(page.convert("RGB")), pix
@@ -380,13 +407,17 @@ def _check_size(size):
 def render_frame(
     figure: Any, *, G: Any = None, t: float = 0.0, positions: Sequence[float] | float | None = None,
     size: int | None = None, hidden: Sequence[int] = (), handles: Sequence[dict] | None = None,
+    selection: tuple[int, Sequence[int]] | None = None, mode: str = "dots",
 ) -> Frame:
     """The picture of a tour figure at view ``G`` (d×d or d×2), or at its tour's time ``t``.
 
     ``positions``: one number per data axis (default where the figure starts); ``size``: each panel's
     side in pixels (default the figure's own panel size); ``hidden``: class codes drawn as ghosts
     (as when toggled off in the legend); ``handles``: group handles ``[{name, indices, panel}]`` to
-    draw instead of the figure's own (a live figure's, :attr:`TourView.handles`). See the module doc.
+    draw instead of the figure's own (a live figure's, :attr:`TourView.handles`); ``selection``:
+    ``(panel, indices)`` of brushed points (the others of that panel drawn as ghosts, a handle at their
+    centroid); ``mode``: ``"dots"`` or ``"images"`` (the points' thumbnails, as the page's toggle).
+    See the module doc.
     """
     spec = figure_spec(figure)
     cfg = spec.config
@@ -396,6 +427,12 @@ def render_frame(
     B = _basis(spec, G, t)
     pos = _positions(spec, positions)
     hidden = {int(h) for h in (hidden or ())}
+    if mode not in ("dots", "images"):
+        raise ValueError(f"mode must be 'dots' or 'images', got {mode!r}")
+    if mode == "images" and all(p["images"] is None for p in spec.panels):
+        raise ValueError("mode='images' needs a figure with images: build it with tour_figure(..., images=...)")
+    if selection is not None and (len(selection) != 2 or not 0 <= int(selection[0]) < len(spec.panels)):
+        raise ValueError(f"selection must be (panel index 0…{len(spec.panels) - 1}, point indices), got {selection!r}")
     classes = list(cfg["classes"])
     show_legend = len(classes) > 1
     named = any(p["name"] for p in spec.panels)
@@ -422,7 +459,7 @@ def render_frame(
         if p["name"]:
             draw.text((left, top + name_h / 2), p["name"], fill=_HEAD, font=_font(int(round(13 * k)), True),
                       anchor="lm")
-        rgb, pix = _draw_panel(spec, p, j, B, pos, S, k, hidden, handles)
+        rgb, pix = _draw_panel(spec, p, j, B, pos, S, k, hidden, handles, selection, mode)
         page.paste(Image.fromarray(rgb), (left, ptop))
         draw.rectangle([left - 1, ptop - 1, left + S, ptop + S], outline=_OUTLINE)
         boxes.append((left, ptop, S))
@@ -465,18 +502,21 @@ def _path_arg(path, what, suffix):
 
 def export_png(figure: Any, path: str | os.PathLike, *, G: Any = None, t: float = 0.0,
                positions: Sequence[float] | float | None = None, size: int | None = None,
-               hidden: Sequence[int] = (), handles: Sequence[dict] | None = None) -> Path:
+               hidden: Sequence[int] = (), handles: Sequence[dict] | None = None,
+               selection: tuple[int, Sequence[int]] | None = None, mode: str = "dots") -> Path:
     """Write :func:`render_frame` of ``figure`` as a PNG and return its path (keywords as there)."""
     spec = figure_spec(figure)
     path = _path_arg(path, "export_png", ".png")
-    frame = render_frame(spec, G=G, t=t, positions=positions, size=size, hidden=hidden, handles=handles)
+    frame = render_frame(spec, G=G, t=t, positions=positions, size=size, hidden=hidden, handles=handles,
+                         selection=selection, mode=mode)
     Image.fromarray(frame.image).save(path, format="PNG", optimize=True)
     return path
 
 
 def export_gif(figure: Any, path: str | os.PathLike, *, seconds: float = 5.0, fps: float = 20.0,
                start: float = 0.0, positions: Sequence[float] | float | None = None, size: int | None = None,
-               hidden: Sequence[int] = (), handles: Sequence[dict] | None = None, tour: GrandTour | None = None,
+               hidden: Sequence[int] = (), handles: Sequence[dict] | None = None,
+               selection: tuple[int, Sequence[int]] | None = None, mode: str = "dots", tour: GrandTour | None = None,
                ) -> Path:
     """Write the figure's tour from ``start`` for ``seconds`` as a looping GIF and return its path.
 
@@ -503,7 +543,8 @@ def export_gif(figure: Any, path: str | os.PathLike, *, seconds: float = 5.0, fp
     palette = None
     frames = []
     for b in bases:
-        rgb = render_frame(spec, G=b, positions=positions, size=size, hidden=hidden, handles=handles).image
+        rgb = render_frame(spec, G=b, positions=positions, size=size, hidden=hidden, handles=handles,
+                           selection=selection, mode=mode).image
         if palette is None:
             palette = _palette(spec.config, rgb)
         frames.append(Image.fromarray(rgb).quantize(palette=palette, dither=Image.Dither.NONE))

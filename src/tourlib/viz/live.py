@@ -204,18 +204,22 @@ class TourView:
     # ------------------------------------------------------------------ export
     def _export_settings(self, positions) -> tuple:
         """The figure's settings and what the page shows now (axis positions, hidden classes, group
-        handles), for :mod:`tourlib.viz.export`."""
+        handles, the brush, dots or images), for :mod:`tourlib.viz.export`."""
         from .export import figure_spec
 
         spec, s = figure_spec(self.layout), self.state
         if positions is None and len(s.positions or []) == len(spec.sizes):
             positions = list(s.positions)
+        images = s.mode == "images" and any(p["images"] is not None for p in spec.panels)
+        brushed = (int(s.selected_panel), list(s.selected)) if s.selected_panel >= 0 and s.selected else None
         return spec, dict(positions=positions, hidden=list(s.hidden_classes or []),
-                          handles=list(s.handles) if s.handles else None)
+                          handles=list(s.handles) if s.handles else None, selection=brushed,
+                          mode="images" if images else "dots")
 
     def export_png(self, path, *, size: int | None = None, positions=None):
         """Write the view on screen now (:attr:`matrix`, the axis positions, hidden classes, group
-        handles) as a PNG, drawn as the figure draws it (:func:`tourlib.viz.export.export_png`)."""
+        handles, the brush, dots or images) as a PNG, drawn as the figure draws it
+        (:func:`tourlib.viz.export.export_png`)."""
         from .export import export_png
 
         spec, kw = self._export_settings(positions)

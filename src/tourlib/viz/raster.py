@@ -168,3 +168,53 @@ def over_white(rgba: np.ndarray) -> np.ndarray:
     rgba = np.asarray(rgba, dtype=np.float64)
     a = rgba[..., 3:4] / 255.0
     return np.rint(rgba[..., :3] * a + 255.0 * (1 - a)).astype(np.uint8)
+
+
+def make_sprites(images: np.ndarray, rgb: np.ndarray, size: int) -> np.ndarray:
+    """Thumbnails (M×S×S×4 RGBA) of images M×h×w×c (uint8), as ``makeSprites`` in tour_raster.js.
+
+    Pixel ``(y, x)`` samples the image at ``(⌊(y + ½)·h/S⌋, ⌊(x + ½)·w/S⌋)``. A one-channel image
+    is drawn in its point's class colour ``rgb[m]`` with the grey value as alpha (below 24:
+    transparent); a colour image is opaque with a one-pixel frame in the class colour.
+    """
+    images = np.asarray(images, dtype=np.uint8)
+    if images.ndim == 3:
+        images = images[..., None]
+    M, h, w, c = images.shape
+    S = int(size)
+    sy = np.minimum(h - 1, np.floor((np.arange(S) + 0.5) * h / S).astype(np.int64))
+    sx = np.minimum(w - 1, np.floor((np.arange(S) + 0.5) * w / S).astype(np.int64))
+    sampled = images[:, sy][:, :, sx]                      # M×S×S×c
+    rgb = np.asarray(rgb, dtype=np.uint8).reshape(M, 1, 1, 3)
+    out = np.zeros((M, S, S, 4), np.uint8)
+    if c == 1:
+        a = sampled[..., 0]
+        out[..., :3] = rgb
+        out[..., 3] = np.where(a < 24, 0, a)
+        out[a < 24] = 0
+    else:
+        out[..., :3] = sampled[..., :3]
+        out[..., 3] = 255
+        edge = np.zeros((S, S), bool)
+        edge[0, :] = edge[-1, :] = edge[:, 0] = edge[:, -1] = True
+        out[:, edge, :3] = np.broadcast_to(rgb.reshape(M, 1, 3), (M, int(edge.sum()), 3))
+    return out
+
+
+def draw_sprites(image: np.ndarray, xy: np.ndarray, sprites: np.ndarray,
+                 extent: tuple[float, float, float, float]) -> np.ndarray:
+    """Copy sprite m centred on point ``xy[m]`` into the RGBA ``image`` (in order; transparent
+    pixels skipped), as ``drawSprites`` in tour_raster.js: top-left at ``(px − ⌊S/2⌋, py − ⌊S/2⌋)``."""
+    H, W = image.shape[:2]
+    S = sprites.shape[1]
+    px, py = pixel_coords(xy, extent, W, H)
+    for m in range(len(sprites)):
+        x0, y0 = int(px[m]) - S // 2, int(py[m]) - S // 2
+        if x0 >= W or y0 >= H or x0 + S <= 0 or y0 + S <= 0:
+            continue
+        xa, xb, ya, yb = max(0, -x0), min(S, W - x0), max(0, -y0), min(S, H - y0)
+        src = sprites[m, ya:yb, xa:xb]
+        dst = image[y0 + ya:y0 + yb, x0 + xa:x0 + xb]
+        keep = src[..., 3] != 0
+        dst[keep] = src[keep]
+    return image
