@@ -74,6 +74,20 @@ def test_outline_and_clipping():
     assert (edge[..., 3] > 0).sum() == 4  # a dot at the corner keeps only its inside quarter
 
 
+def test_sprites_follow_the_page_rules():
+    from tourlib.viz.raster import draw_sprites, make_sprites
+
+    grey = np.array([[[0, 23], [24, 255]]], np.uint8)            # one 2×2 one-channel image
+    sp = make_sprites(grey, [[10, 20, 30]], 4)                    # nearest sampling up to 4×4
+    assert sp.shape == (1, 4, 4, 4)
+    assert sp[0, 0, 0].tolist() == [0, 0, 0, 0] and sp[0, 0, 3].tolist() == [0, 0, 0, 0]   # below 24: none
+    assert sp[0, 3, 0].tolist() == [10, 20, 30, 24] and sp[0, 3, 3].tolist() == [10, 20, 30, 255]
+    rgb = make_sprites(np.full((1, 3, 3, 3), 200, np.uint8), [[1, 2, 3]], 5)
+    assert rgb[0, 0, 2].tolist() == [1, 2, 3, 255] and rgb[0, 2, 2].tolist() == [200, 200, 200, 255]  # framed
+    img = draw_sprites(np.zeros((8, 8, 4), np.uint8), np.array([[0.0, 0.0]]), rgb, (-1, 1, -1, 1))
+    assert img[4, 4].tolist() == [200, 200, 200, 255] and img[2, 2].tolist() == [1, 2, 3, 255]  # top-left (4−2, 4−2)
+
+
 def test_over_white():
     rgba = np.array([[[0, 0, 0, 0], [0, 0, 0, 255], [255, 0, 0, 128]]], np.uint8)
     np.testing.assert_array_equal(over_white(rgba)[0], [[255, 255, 255], [0, 0, 0], [255, 127, 127]])

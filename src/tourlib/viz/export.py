@@ -204,12 +204,11 @@ def _basis(spec: FigureSpec, G, t) -> np.ndarray:
 
 @lru_cache(maxsize=32)
 def _font(px: int, bold: bool = False):
-    for name in (("DejaVuSans-Bold.ttf",) if bold else ("DejaVuSans.ttf",)):
-        try:
-            return ImageFont.truetype(name, px)
-        except OSError:
-            pass
-    return ImageFont.load_default(size=px)
+    """DejaVu Sans (the page's fallback font) if the system has it, else Pillow's own."""
+    try:
+        return ImageFont.truetype("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf", px)
+    except OSError:
+        return ImageFont.load_default(size=px)
 
 
 def _text_width(font, text: str) -> float:
