@@ -201,6 +201,24 @@ def test_gif_has_the_frames_and_frame_k_shows_time_k_over_fps(tmp_path):
     assert not np.array_equal(class_pixels(frames[0], 3), class_pixels(frames[14], 3))
 
 
+def test_tour_view_png_keeps_the_figures_extent(tmp_path):
+    """The issue's TourView case: 89 softmax rows with extent=1, center=False all in the picture."""
+    rng = np.random.default_rng(2)
+    y = np.arange(89) % 4
+    P = rng.dirichlet(np.full(4, 0.3), size=89)
+    view = tour_view(P, y, extent=1.0, center=False, seed=3, axis_handles=False)
+    img = np.asarray(Image.open(view.export_png(tmp_path / "v.png")).convert("RGB"))
+    frame = render_frame(view.layout, G=view.matrix)
+    np.testing.assert_array_equal(img, frame.image)
+    (left, top, S), = frame.panels
+    pts = frame.points[0]
+    assert np.all((pts >= [left, top]) & (pts < [left + S, top + S]))
+    half = 1.15                                         # VIEW_MARGIN · extent, around the origin
+    want = P @ view.matrix[:, :2]
+    np.testing.assert_allclose((pts - [left, top]) * (2 * half / S),
+                               np.column_stack([want[:, 0] + half, half - want[:, 1]]), atol=1e-3)
+
+
 def test_layer_and_time_position():
     T = np.stack([np.zeros((40, 3)), np.ones((40, 3))])
     T[1] += np.random.default_rng(0).normal(size=(40, 3))
