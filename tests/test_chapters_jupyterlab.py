@@ -133,3 +133,66 @@ def test_every_chapter_saved_back_unedited_through_the_server_is_unchanged(book_
         with urllib.request.urlopen(req) as r:
             assert r.status == 200
         assert (root / "book" / chapter.name).read_bytes() == chapter.read_bytes(), f"saving rewrote {chapter.name}"
+
+
+#: The tour instance shown in the output of the notebook cell whose source contains ``marker`` (in its first
+#: lines: an editor draws only the lines near the screen): its index in ``tourlib.TourFigure.instances``
+#: (-1 while there is none). A figure's element sits in Bokeh's shadow roots.
+LIVE_INSTANCE_JS = """(marker) => {
+  const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')];
+  const cell = cells.find((c) => (c.querySelector('.jp-InputArea') || c).textContent.includes(marker));
+  const tours = (window.tourlib && tourlib.TourFigure) ? tourlib.TourFigure.instances : [];
+  for (let k = tours.length - 1; k >= 0; k--) {
+    for (let n = tours[k].panels[0].pv.el; n; n = n.parentNode || n.host) if (n === cell) return k;
+  }
+  return -1;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_softmax_live_section_measures_the_view_dragged_in_the_page(book_lab, browser, artifacts_dir):
+    """The softmax chapter run top to bottom in a live kernel: its live section shows a tour, a handle
+    dragged in the page moves the view, and **measure the view** prints the handle lengths of exactly
+    the page's view (read back through ``TourView.matrix``)."""
+    import numpy as np
+
+    url, root = book_lab
+    context, page, log = open_notebook(browser, url, "book/softmax.md")
+    try:
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        marker = "from tourlib.book import live_section"
+        try:
+            page.wait_for_function(f"({LIVE_INSTANCE_JS})({marker!r}) >= 0", timeout=600_000)
+        except Exception:
+            page.screenshot(path=str(artifacts_dir / "softmax_live_in_jupyterlab_failed.png"), full_page=True)
+            raise
+        k = page.evaluate(LIVE_INSTANCE_JS, marker)
+        inst = f"tourlib.TourFigure.instances[{k}]"
+        page.evaluate(f"(() => {{ const I = {inst}; if (I.playing) I.pause(); I.panels[0].pv.el.scrollIntoView({{block: 'center'}}); }})()")
+        page.wait_for_timeout(800)
+        # drag the handle of class 3 in the page
+        h = page.evaluate(f"""(() => {{ const I = {inst}, P = I.panels[0], s = I.cfg.handle_scale;
+            return P.toClient(s * I.B[6], s * I.B[7]); }})()""")
+        page.mouse.move(h["x"], h["y"])
+        page.mouse.down()
+        page.mouse.move(h["x"] + 50, h["y"] - 40, steps=5)
+        page.mouse.up()
+        page.wait_for_timeout(800)
+        assert page.evaluate(f"{inst}.lastDrag && {inst}.lastDrag.kind") == "axis"
+        G = np.array(page.evaluate(f"Array.from({inst}.G)")).reshape(10, 10)
+        cell = page.locator(".jp-Notebook .jp-Cell", has_text=marker).first
+        cell.locator("button", has_text="measure the view").click()
+        out = cell.locator(".jp-OutputArea-output", has_text="handles, longest first").first
+        out.wait_for(timeout=60_000)
+        line = next(t for t in out.inner_text().splitlines() if t.startswith("handles, longest first:"))
+        shown = {name: float(v) for name, v in (item.rsplit(" ", 1) for item in line.split(": ", 1)[1].split(", "))}
+        lengths = np.linalg.norm(G[:, :2], axis=1)
+        assert shown == {str(i): round(float(lengths[i]), 2) for i in range(10)}, (shown, lengths)
+        page.screenshot(path=str(artifacts_dir / "softmax_live_in_jupyterlab.png"))
+    finally:
+        context.close()
+    assert log.errors == [], log.errors
+    assert log.blocked == [], f"outside requests: {log.blocked[:5]}"

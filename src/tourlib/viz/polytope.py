@@ -57,11 +57,17 @@ def polytope_tour(
     p.segment("x0", "y0", "x1", "y1", source=seg, color="#4e79a7", line_width=2)
     p.scatter("x", "y", source=pts, size=7, color="#e15759")
     play = Toggle(label="❚❚ Pause" if playing else "► Play", active=playing, width=90)
-    spd = Slider(start=0.0, end=4.0, step=0.1, value=1.0, title="speed ×", width=size - 110)
+    # the slider takes what the row leaves (a fixed width stuck out of a narrow column and widened the page)
+    spd = Slider(start=0.0, end=4.0, step=0.1, value=1.0, title="speed ×", sizing_mode="stretch_width",
+                 min_width=80)
     clock = Div(text="t = 0.0 s", styles={"color": "#666", "font-size": "12px"})
     key = f"poly-{uuid.uuid4().hex[:8]}"
     play.js_on_change("active", CustomJS(args=dict(key=key), code="tourlib.TourPolytope.toggle(key, cb_obj.active)"))
-    layout = column(p, row(play, spd), clock, sizing_mode="stretch_width", styles={"max-width": f"{size}px"})
+    # `size` wide, narrower only in a narrower column; the controls wrap. So a wrapping row of polytopes puts
+    # them one under the other on a phone (not three tiny ones whose controls stick out and widen the page)
+    controls = row(play, spd, sizing_mode="stretch_width", styles={"flex-wrap": "wrap"})
+    layout = column(p, controls, clock, sizing_mode="stretch_width",
+                    styles={"flex": f"0 1 {size}px", "width": f"{size}px", "max-width": "100%"})
     on_ready(layout, CustomJS(
         args=dict(key=key, params=_plain(tour.params()), vertices=V.ravel().tolist(), dim=d,
                   edges=E.ravel().tolist(), seg=seg, pts=pts, axes=axes, play=play, speed=spd, time=clock),
