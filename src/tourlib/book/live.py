@@ -77,7 +77,8 @@ def _show(obj):
 def live_section(controls: Mapping[str, Any], run: Callable[[dict], Any], *, button: str = "run",
                  busy: str | None = None, actions: Mapping[str, Callable[[LiveSection], None]] | None = None,
                  on_change: Mapping[str, Callable[[LiveSection], None]] | None = None,
-                 run_on_start: bool = False, rerun_on: tuple = (), static_note: str = STATIC_NOTE,
+                 run_on_start: bool = False, rerun_on: tuple = (),
+                 on_shown: Callable[[LiveSection], None] | None = None, static_note: str = STATIC_NOTE,
                  static: bool | None = None, display: bool = True) -> LiveSection | None:
     """Build (and display) a live section; in the static book display ``static_note`` and return None.
 
@@ -86,6 +87,8 @@ def live_section(controls: Mapping[str, Any], run: Callable[[dict], Any], *, but
     area, after ``busy`` while it runs. ``actions``: more buttons, ``label → f(section)``.
     ``on_change``: ``control name → f(section)`` called when that control changes (without re-running);
     ``rerun_on``: control names whose change re-runs. ``run_on_start``: run once when shown.
+    ``on_shown(section)``: called after every run, once ``section.shown`` is the new result (e.g. to
+    set the controls to what the new figure shows).
     ``static`` defaults to :func:`tourlib.viz.embed.static_mode`.
     """
     from IPython.display import Markdown
@@ -127,6 +130,8 @@ def live_section(controls: Mapping[str, Any], run: Callable[[dict], Any], *, but
             section.shown = result
             if result is not None:
                 _show(result)
+            if on_shown is not None:
+                on_shown(section)
 
     go.on_click(do_run)
     for label, f in (actions or {}).items():
