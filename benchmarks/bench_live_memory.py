@@ -87,7 +87,7 @@ class ChildPeak(threading.Thread):
             self.peak = max(self.peak, rss / 2 ** 20)
 
 
-def measure(chapter: Path, timeout: int) -> dict:
+def measure(chapter: Path, timeout: int, cells: bool = False) -> dict:
     import jupytext
     import nbformat
     from nbclient import NotebookClient
@@ -108,7 +108,12 @@ def measure(chapter: Path, timeout: int) -> dict:
             for i, cell in enumerate(nb.cells[:-1]):
                 if cell.cell_type != "code":
                     continue
+                hwm, t1 = _hwm_mb(pid), time.perf_counter()
                 client.execute_cell(cell, i)
+                if cells and (_hwm_mb(pid) - hwm > 50 or time.perf_counter() - t1 > 10):
+                    first = next((ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith(("#", ":"))), "")
+                    print(f"    cell {i}: {time.perf_counter() - t1:6.1f} s, peak {hwm:6.0f} → {_hwm_mb(pid):6.0f} MB"
+                          f"  {first[:60]}", flush=True)
                 if "live_section(" in cell.source:
                     to_controls = time.perf_counter() - t0
             out["all cells"] = time.perf_counter() - t0
@@ -134,11 +139,12 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("chapters", nargs="*", help="chapter names (default: all with code cells)")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    ap.add_argument("--cells", action="store_true", help="also print the cells that take > 10 s or raise the peak > 50 MB")
     args = ap.parse_args(argv)
     print(f"{'chapter':<24}{'to controls s':>14}{'all cells s':>13}{'button s':>10}{'peak MB':>9}  note", flush=True)
     worst = 0.0
     for ch in chapters(args.chapters):
-        r = measure(ch, args.timeout)
+        r = measure(ch, args.timeout, args.cells)
         worst = max(worst, r["peak MB"])
         note = r["error"] or (f"{r.get('buttons', 0)} live section(s)" if r.get("buttons") else "no live section")
         if r["peak MB"] > LIMIT_MB:

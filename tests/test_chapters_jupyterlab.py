@@ -151,8 +151,13 @@ def _button(page, label):
 
 
 def _live_output(page):
-    """The output area of the last live section (its widget Output)."""
-    return page.locator(".jp-Notebook .widget-output").last
+    """The output area of the last live section's run (its first widget Output)."""
+    return page.locator(".jp-Notebook .widget-vbox:has(> .widget-output)").last.locator("> .widget-output").first
+
+
+def _live_notes(page):
+    """The output area of the last live section's action buttons (its second widget Output)."""
+    return page.locator(".jp-Notebook .widget-vbox:has(> .widget-output)").last.locator("> .widget-output").last
 
 
 def _wait_for_text(locator, text, timeout=300_000):
@@ -173,8 +178,9 @@ def _figures(page) -> int:
 
 
 def _drag_axis_handle(page, i=2):
-    page.evaluate(f"{LAST}.panels[0].canvas.scrollIntoView({{block: 'center'}})")
-    page.wait_for_timeout(300)
+    page.evaluate(f"{LAST}.pause()")                 # a playing tour moves its handles
+    page.evaluate(f"tourlib.bridge.eventsElement({LAST}.panels[0].pv).scrollIntoView({{block: 'center'}})")
+    page.wait_for_timeout(800)
     h = page.evaluate(f"""(() => {{ const I = {LAST}, P = I.panels[0], s = I.cfg.handle_scale, d = I.d;
         return P.toClient(s * I.B[2 * {i}], s * I.B[2 * {i} + 1]); }})()""")
     page.mouse.move(h["x"], h["y"])
@@ -182,7 +188,10 @@ def _drag_axis_handle(page, i=2):
     page.mouse.move(h["x"] + 40, h["y"] + 30, steps=4)
     page.mouse.up()
     page.wait_for_timeout(800)
-    assert page.evaluate(f"{LAST}.lastDrag && {LAST}.lastDrag.kind") == "axis"
+    kind = page.evaluate(f"{LAST}.lastDrag && {LAST}.lastDrag.kind")
+    if kind != "axis":
+        page.screenshot(path=str(REPO / "test-artifacts" / "live_drag_failed.png"))
+    assert kind == "axis", f"no axis drag from the handle at {h}"
 
 
 def _page_basis(page):
@@ -206,7 +215,7 @@ def _printed_basis(text, d):
 def _read_view_matches_page(page, label="read the view"):
     import numpy as np
 
-    out = _live_output(page)
+    out = _live_notes(page)
     _button(page, label).click()
     _wait_for_text(out, "G[:, :2]", timeout=60_000)
     page.wait_for_timeout(500)
@@ -257,12 +266,12 @@ def test_grand_tour_live_section_reads_the_dragged_view_and_sets_the_pca_view(bo
         _drag_axis_handle(page, 2)
         G = _read_view_matches_page(page)
         assert np.abs(G - np.eye(10)[:, :2]).max() > 0.05, "the dragged view is not the PCA view"
-        assert "no points brushed" in _live_output(page).inner_text()
+        assert "no points brushed" in _live_notes(page).inner_text()
         _button(page, "PCA view").click()
         page.wait_for_function(f"Math.abs({LAST}.G[0] - 1) < 1e-9 && Math.abs({LAST}.G[11] - 1) < 1e-9",
                                timeout=60_000)
         _read_view_matches_page(page)
-        assert "leans most on PC1 and PC2" in _live_output(page).inner_text()
+        assert "leans most on PC1 and PC2" in _live_notes(page).inner_text()
         page.screenshot(path=str(artifacts_dir / "live_grand_tour.png"))
     finally:
         context.close()
@@ -328,7 +337,7 @@ def test_layers_live_section_syncs_its_sliders_and_reads_the_view(book_lab, brow
         # the page's own layer position comes back to the kernel and moves the ipywidgets slider
         page.evaluate(f"{LAST}.setLayer(2.5)")        # what the figure's own layer slider calls
         _button(page, "read the view").click()
-        _wait_for_text(_live_output(page), "layer 2.50", timeout=60_000)
+        _wait_for_text(_live_notes(page), "layer 2.50", timeout=60_000)
         page.wait_for_function("() => [...document.querySelectorAll('.jp-Notebook .widget-slider')]"
                                ".some(s => s.innerText.includes('layer') && s.querySelector('.widget-readout')"
                                ".innerText.trim() === '2.50')", timeout=60_000)
