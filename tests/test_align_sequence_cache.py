@@ -111,3 +111,11 @@ def test_a_damaged_or_partial_entry_is_a_miss_and_is_replaced(cache):
 def test_bad_k_is_refused_before_the_cache(cache):
     with pytest.raises(ValueError, match="k must be a whole number"):
         cached_layer_sequence(X(), [net(1)], k=2.5)
+
+
+def test_layer_sequence_leaves_no_alignment_it_computed_cached_on_the_layers():
+    fresh, held = net(1), net(2)
+    held[0].alignment()                                     # computed before: kept
+    layer_sequence(X(), [fresh, held], k=4)
+    assert not any("_alignment" in vars(layer) for layer in fresh)
+    assert "_alignment" in vars(held[0]) and "_alignment" not in vars(held[2])
