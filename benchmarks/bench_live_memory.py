@@ -19,6 +19,10 @@ Run from the repository root (with ``TOURBOOK_DATA`` and the cache as the chapte
 
     python benchmarks/bench_live_memory.py                # every chapter
     python benchmarks/bench_live_memory.py layers intro   # some
+    python benchmarks/bench_live_memory.py --cells layers # and the cells that take > 10 s or raise the peak
+
+    # a cold layer-sequence cache: a copy of the cache without its layers/ folder
+    TOURBOOK_CACHE=/tmp/cold python benchmarks/bench_live_memory.py layers
 
 Times depend on the cache: a first run trains and aligns, later runs load. Binder gives ~2 GB; the
 book's target is under 1.5 GB per chapter.
