@@ -61,6 +61,11 @@ def test_live_section_static_and_live(capsys):
                       on_change={"k": lambda sec: changed.append(sec.values()["k"])})
     s2.controls["k"].value = 3
     assert changed == [3]
+    seen = []
+    s3 = live_section({"k": (0, 3, 1)}, lambda v: v["k"] * 10, static=False, display=False, rerun_on=("k",),
+                      on_shown=lambda sec: seen.append(sec.shown))
+    s3.controls["k"].value = 2
+    assert seen == [20] and s3.shown == 20
     with pytest.raises(ValueError, match="no control named"):
         live_section({"k": 1}, lambda v: None, static=False, display=False, rerun_on=("x",))
     with pytest.raises(ValueError, match="cannot make a widget"):

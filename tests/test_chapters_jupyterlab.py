@@ -149,6 +149,100 @@ LIVE_INSTANCE_JS = """(marker) => {
 }"""
 
 
+# ------------------------------------------------------------------ the live sections ("Try it live")
+LAST = "tourlib.TourFigure.instances[tourlib.TourFigure.instances.length - 1]"
+
+
+def _run_all(page):
+    """Run > Run All Cells, as a reader does."""
+    page.locator(".jp-Notebook .jp-Cell").first.click()
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def _button(page, label):
+    return page.locator(".jp-Notebook button.jupyter-button", has_text=label).last
+
+
+def _live_output(page):
+    """The output area of the last live section's run (its first widget Output)."""
+    return page.locator(".jp-Notebook .widget-vbox:has(> .widget-output)").last.locator("> .widget-output").first
+
+
+def _live_notes(page):
+    """The output area of the last live section's action buttons (its second widget Output)."""
+    return page.locator(".jp-Notebook .widget-vbox:has(> .widget-output)").last.locator("> .widget-output").last
+
+
+def _wait_for_text(locator, text, timeout=300_000):
+    locator.page.wait_for_function(
+        "([el, t]) => el && el.innerText.includes(t)", arg=[locator.element_handle(timeout=timeout), text],
+        timeout=timeout)
+
+
+def _new_figure(page, before, timeout=600_000):
+    """Wait until a tour figure beyond the first ``before`` ones is drawn."""
+    page.wait_for_function(
+        f"window.tourlib && tourlib.TourFigure && tourlib.TourFigure.instances.length > {before} "
+        f"&& {LAST}.frameCount > 0", timeout=timeout)
+
+
+def _figures(page) -> int:
+    return page.evaluate("window.tourlib && tourlib.TourFigure ? tourlib.TourFigure.instances.length : 0")
+
+
+def _drag_axis_handle(page, i=2):
+    page.evaluate(f"{LAST}.pause()")                 # a playing tour moves its handles
+    page.evaluate(f"tourlib.bridge.eventsElement({LAST}.panels[0].pv).scrollIntoView({{block: 'center'}})")
+    page.wait_for_timeout(800)
+    h = page.evaluate(f"""(() => {{ const I = {LAST}, P = I.panels[0], s = I.cfg.handle_scale, d = I.d;
+        return P.toClient(s * I.B[2 * {i}], s * I.B[2 * {i} + 1]); }})()""")
+    page.mouse.move(h["x"], h["y"])
+    page.mouse.down()
+    page.mouse.move(h["x"] + 40, h["y"] + 30, steps=4)
+    page.mouse.up()
+    page.wait_for_timeout(800)
+    kind = page.evaluate(f"{LAST}.lastDrag && {LAST}.lastDrag.kind")
+    if kind != "axis":
+        page.screenshot(path=str(REPO / "test-artifacts" / "live_drag_failed.png"))
+    assert kind == "axis", f"no axis drag from the handle at {h}"
+
+
+def _page_basis(page):
+    import numpy as np
+
+    d = page.evaluate(f"{LAST}.d")
+    return np.array(page.evaluate(f"Array.from({LAST}.G)")).reshape(d, d)[:, :2]
+
+
+def _printed_basis(text, d):
+    """The d×2 matrix ``np.round(G[:, :2], 3)`` printed in ``text`` (its last d rows of two numbers)."""
+    import re
+
+    import numpy as np
+
+    rows = re.findall(r"\[\s*(-?[\d.]+(?:e-?\d+)?)\s+(-?[\d.]+(?:e-?\d+)?)\s*\]", text)
+    assert len(rows) >= d, text
+    return np.array(rows[-d:], dtype=float)
+
+
+def _read_view_matches_page(page, label="read the view"):
+    import numpy as np
+
+    out = _live_notes(page)
+    _button(page, label).click()
+    _wait_for_text(out, "G[:, :2]", timeout=60_000)
+    page.wait_for_timeout(500)
+    G = _page_basis(page)
+    np.testing.assert_allclose(_printed_basis(out.inner_text(), len(G)), np.round(G, 3), atol=1.5e-3)
+    return G
+
+
+def _open_chapter(book_lab, browser, name):
+    url, root = book_lab
+    return open_notebook(browser, url, f"book/{name}.md")
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_softmax_live_section_measures_the_view_dragged_in_the_page(book_lab, browser, artifacts_dir):
@@ -195,4 +289,122 @@ def test_softmax_live_section_measures_the_view_dragged_in_the_page(book_lab, br
     finally:
         context.close()
     assert log.errors == [], log.errors
+    assert log.blocked == [], f"outside requests: {log.blocked[:5]}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_intro_live_section_redraws_for_the_chosen_data_set(book_lab, browser, artifacts_dir):
+    context, page, log = _open_chapter(book_lab, browser, "intro")
+    try:
+        _run_all(page)
+        _button(page, "show").wait_for(timeout=300_000)
+        page.locator(".jp-Notebook .widget-dropdown", has_text="data set").last.locator("select") \
+            .select_option("fashion-mnist")
+        _button(page, "show").click()
+        out = _live_output(page)
+        _wait_for_text(out, "fashion-mnist images")
+        assert "of the variance of these 600 fashion-mnist images" in out.inner_text()
+        page.wait_for_function("([el]) => el.querySelector('.bk-Figure, .bk-root, canvas')",
+                               arg=[out.element_handle()], timeout=120_000)
+        out.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts_dir / "live_intro.png"))
+    finally:
+        context.close()
+    assert log.blocked == [], f"outside requests: {log.blocked[:5]}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_grand_tour_live_section_reads_the_dragged_view_and_sets_the_pca_view(book_lab, browser, artifacts_dir):
+    import numpy as np
+
+    context, page, log = _open_chapter(book_lab, browser, "grand-tour")
+    try:
+        _run_all(page)
+        _button(page, "show").wait_for(timeout=600_000)
+        before = _figures(page)
+        _button(page, "show").click()
+        _new_figure(page, before)
+        _drag_axis_handle(page, 2)
+        G = _read_view_matches_page(page)
+        assert np.abs(G - np.eye(10)[:, :2]).max() > 0.05, "the dragged view is not the PCA view"
+        assert "no points brushed" in _live_notes(page).inner_text()
+        _button(page, "PCA view").click()
+        page.wait_for_function(f"Math.abs({LAST}.G[0] - 1) < 1e-9 && Math.abs({LAST}.G[11] - 1) < 1e-9",
+                               timeout=60_000)
+        _read_view_matches_page(page)
+        assert "leans most on PC1 and PC2" in _live_notes(page).inner_text()
+        page.screenshot(path=str(artifacts_dir / "live_grand_tour.png"))
+    finally:
+        context.close()
+    assert log.blocked == [], f"outside requests: {log.blocked[:5]}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_training_live_section_trains_and_reads_the_view_back(book_lab, browser, artifacts_dir):
+    context, page, log = _open_chapter(book_lab, browser, "training")
+    try:
+        _run_all(page)
+        _button(page, "train and show").wait_for(timeout=900_000)
+        page.wait_for_function("document.body.innerText.includes('Idle')", timeout=900_000)
+        page.locator(".jp-Notebook .widget-slider", has_text="epochs").last.locator(".widget-readout").fill("3")
+        page.keyboard.press("Enter")
+        before = _figures(page)
+        _button(page, "train and show").click()
+        _new_figure(page, before, timeout=900_000)
+        _drag_axis_handle(page, 3)
+        _read_view_matches_page(page)
+        # the variable: the cell after the live section prints trained.shown.matrix[:, :2]
+        cells = page.locator(".jp-Notebook .jp-Cell")
+        k = next(i for i in range(cells.count()) if "view = trained.shown" in cells.nth(i).inner_text())
+        from jupyterlab_harness import run_cell
+
+        out = run_cell(page, k, "]]")
+        import numpy as np
+
+        np.testing.assert_allclose(_printed_basis(out, 10), np.round(_page_basis(page), 3), atol=1.5e-3)
+        page.screenshot(path=str(artifacts_dir / "live_training.png"))
+    finally:
+        context.close()
+    assert log.blocked == [], f"outside requests: {log.blocked[:5]}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_layers_live_section_syncs_its_sliders_and_reads_the_view(book_lab, browser, artifacts_dir):
+    import numpy as np
+
+    context, page, log = _open_chapter(book_lab, browser, "layers")
+    try:
+        before = 0
+        _run_all(page)
+        _button(page, "pull the group out").wait_for(timeout=1_200_000)
+        _new_figure(page, before, timeout=600_000)
+        page.wait_for_function(f"{LAST}.cfg.show_handles === true", timeout=60_000)
+
+        def readouts():
+            return [page.locator(".jp-Notebook .widget-slider", has_text=n).last.locator(".widget-readout")
+                    .inner_text() for n in ("epoch index", "layer")]
+
+        assert readouts() == ["3", "0.00"], readouts()
+        _drag_axis_handle(page, 2)
+        _read_view_matches_page(page)
+        # a data-set switch: a new figure; the sliders take its range and position
+        n = _figures(page)
+        page.locator(".jp-Notebook .widget-dropdown", has_text="data set").last.locator("select").select_option("cifar10")
+        _new_figure(page, n, timeout=600_000)
+        page.wait_for_timeout(1000)
+        assert readouts() == ["3", "0.00"], readouts()
+        # the page's own layer position comes back to the kernel and moves the ipywidgets slider
+        page.evaluate(f"{LAST}.setLayer(2.5)")        # what the figure's own layer slider calls
+        _button(page, "read the view").click()
+        _wait_for_text(_live_notes(page), "layer 2.50", timeout=60_000)
+        page.wait_for_function("() => [...document.querySelectorAll('.jp-Notebook .widget-slider')]"
+                               ".some(s => s.innerText.includes('layer') && s.querySelector('.widget-readout')"
+                               ".innerText.trim() === '2.50')", timeout=60_000)
+        page.screenshot(path=str(artifacts_dir / "live_layers.png"))
+    finally:
+        context.close()
     assert log.blocked == [], f"outside requests: {log.blocked[:5]}"

@@ -73,3 +73,27 @@ def test_linear_separability_on_leading_principal_components():
     full = linear_separability(X, inside)
     top2 = linear_separability(X, inside, dims=2)             # the top 2 components miss axis 0
     assert full > 0.95 and top2 < 0.7
+
+
+def test_cached_separation_equals_the_computed_one_and_follows_its_inputs(tmp_path, monkeypatch):
+    import tourlib.nets.separation as sep
+
+    monkeypatch.setenv("TOURBOOK_CACHE", str(tmp_path))
+    labels = np.repeat([0, 1, 2, 3], 30)
+    rng = np.random.default_rng(4)
+    acts = {"input": rng.normal(size=(120, 8)), "layer1": rng.normal(size=(120, 5))}
+    direct = separation_by_layer(acts, labels, [1, 3])
+    first = separation_by_layer(acts, labels, [1, 3], cache=True)
+    assert len(list((tmp_path / "separation").glob("*.npz"))) == 1
+    calls = []
+    real = sep.separation_by_layer
+    monkeypatch.setattr(sep, "separation_by_layer", lambda *a, **k: calls.append(1) or real(*a, **k))
+    again = sep._cached_separation(acts, labels, [1, 3], folds=5, C=1.0, dims=None, seed=0)
+    assert calls == []                                             # loaded, not recomputed
+    for out in (first, again):
+        assert list(out["layer"]) == list(direct["layer"])
+        assert np.array_equal(out["centroid"], direct["centroid"]) and np.array_equal(out["linear"], direct["linear"])
+    acts["layer1"] = acts["layer1"].copy()
+    acts["layer1"][0, 0] += 1e-9                                   # another activation: another entry
+    sep._cached_separation(acts, labels, [1, 3], folds=5, C=1.0, dims=None, seed=0)
+    assert calls == [1] and len(list((tmp_path / "separation").glob("*.npz"))) == 2

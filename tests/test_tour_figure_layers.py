@@ -82,6 +82,18 @@ def test_a_sign_flip_leaves_every_point_still():
     np.testing.assert_allclose(seq.points[0, 1], seq.points[0, 0], atol=1e-9)
 
 
+def test_layer_tours_draw_axis_handles_on_request():
+    X, y = data()
+    seq = layer_sequence(X, [small_net(1), small_net(2)], k=4)
+    for on in (False, True):
+        _, parts = layer_tour_figure(seq, y, axis_handles=on, return_parts=True)
+        cfg = parts.plots[0].js_property_callbacks["change:inner_width"][0].args["fig"]["config"]
+        assert cfg["show_handles"] is on
+        assert cfg["axis_labels"] == ["c1", "c2", "c3", "c4"]
+    _, parts = layer_tour_figure(seq, y, axis_handles=True, axis_labels=list("abcd"), return_parts=True)
+    assert parts.plots[0].js_property_callbacks["change:inner_width"][0].args["fig"]["config"]["axis_labels"] == list("abcd")
+
+
 def test_layer_sequence_checks_its_inputs():
     X, _ = data()
     with pytest.raises(ValueError, match="k must be"):

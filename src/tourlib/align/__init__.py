@@ -25,6 +25,8 @@ Modules (one job each):
 ``pooling``        max-pooling through average pooling (the article's treatment)
 ``padding``        zero padding to a common width
 ``basis``          orthogonal bases as operators; coordinate embeddings
+``sequence_cache`` :func:`cached_layer_sequence`: a layer sequence computed once, then loaded
+                   from the cache (keyed by the inputs, the networks' weights, k, seed)
 ``procrustes``     orthogonal Procrustes ``min ‖A R − B‖`` (the book's one implementation:
                    layer frames here, screen layouts in :mod:`tourlib.embed.screen`)
 =================  ===================================================================
@@ -53,6 +55,7 @@ _LAZY = {
     "conv_padding": ["PaddingError", "circular_padding_error"],
     "layers": ["AvgPool2d", "Componentwise", "Conv2d", "Dense", "MaxPool2d", "Softmax", "relu"],
     "pooling": ["PoolWindowBasis", "maxpool_alignment"],
+    "sequence_cache": ["cached_layer_sequence", "networks_fingerprint"],
 }
 _HOME = {name: module for module, names in _LAZY.items() for name in names}
 

@@ -124,6 +124,10 @@ class LayerSequence:
         return Ps, Pe
 
 
+#: Where a layer of :mod:`tourlib.align.layers` caches its alignment (a ``cached_property``).
+_ALIGNMENT_ATTR = "_alignment"
+
+
 def _centred(Z) -> tuple[np.ndarray, float]:
     Z = np.asarray(Z, dtype=np.float64)
     Z = Z - Z.mean(axis=0)
@@ -163,7 +167,9 @@ def layer_sequence(X, networks, *, k: int = 16, epochs: Sequence[Any] | None = N
     seed : seed of the randomised SVD.
 
     Only the bases' ``rotate`` applied to k frame vectors is needed per layer (never the N×D
-    transition endpoints), so even the widest layers cost little memory.
+    transition endpoints), so even the widest layers cost little memory; an alignment computed
+    here is not left cached on its layer (the SVD factors of a convolution are tens of MB, for
+    every layer and epoch), one the layer already held is kept.
     """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or len(X) < 2:
@@ -195,6 +201,7 @@ def layer_sequence(X, networks, *, k: int = 16, epochs: Sequence[Any] | None = N
         points[e, 0], retained[e, 0], sigma[e, 0] = X0 @ F0, r0, s0
         frames.append([F0])
         for i, layer in enumerate(net):
+            kept = _ALIGNMENT_ATTR in getattr(layer, "__dict__", {})   # a layer's alignment is cached on it once computed
             a = layer.alignment(cur.shape[1])
             Y = np.asarray(layer.forward(cur), dtype=np.float64)
             Yc, sigma[e, i + 1] = _centred(Y)
@@ -208,6 +215,9 @@ def layer_sequence(X, networks, *, k: int = 16, epochs: Sequence[Any] | None = N
             if e == 0:
                 kinds.append(a.kind)
                 widths.append(Y.shape[1])
+            if not kept:                                 # computed here, needed once: let it go
+                getattr(layer, "__dict__", {}).pop(_ALIGNMENT_ATTR, None)
+            del a
             cur = Y
     names = [f"{'input' if i == 0 else layer_names[i - 1]} → {layer_names[i]}" for i in range(L)]
     return LayerSequence(points=points, layers=layer_names, names=names, kinds=kinds, epochs=labels,

@@ -31,13 +31,15 @@ STATIC_NOTE = ("*Run this page live to use these controls (the rocket button at 
 @dataclass
 class LiveSection:
     """The live section's parts: ``controls`` (name → widget), ``buttons`` (label → button), ``output``,
-    ``box`` (the displayed layout), ``shown`` (what the last run returned) and ``values()``."""
+    ``box`` (the displayed layout), ``shown`` (what the last run returned), ``notes`` (the output area
+    of the action buttons, below ``output``) and ``values()``."""
 
     controls: dict
     buttons: dict
     output: Any
     box: Any
     shown: Any = None
+    notes: Any = None
     state: dict = field(default_factory=dict)
 
     def values(self) -> dict:
@@ -77,15 +79,19 @@ def _show(obj):
 def live_section(controls: Mapping[str, Any], run: Callable[[dict], Any], *, button: str = "run",
                  busy: str | None = None, actions: Mapping[str, Callable[[LiveSection], None]] | None = None,
                  on_change: Mapping[str, Callable[[LiveSection], None]] | None = None,
-                 run_on_start: bool = False, rerun_on: tuple = (), static_note: str = STATIC_NOTE,
+                 run_on_start: bool = False, rerun_on: tuple = (),
+                 on_shown: Callable[[LiveSection], None] | None = None, static_note: str = STATIC_NOTE,
                  static: bool | None = None, display: bool = True) -> LiveSection | None:
     """Build (and display) a live section; in the static book display ``static_note`` and return None.
 
     ``run(values)`` computes from the controls' values and returns what to show (a Bokeh figure, a
     widget, anything ``display`` takes) or None; its ``print`` output and errors appear in the output
-    area, after ``busy`` while it runs. ``actions``: more buttons, ``label → f(section)``.
+    area, after ``busy`` while it runs. ``actions``: more buttons, ``label → f(section)``; what they
+    print (and their errors) appears in ``section.notes``, below the output, replaced on every press.
     ``on_change``: ``control name → f(section)`` called when that control changes (without re-running);
     ``rerun_on``: control names whose change re-runs. ``run_on_start``: run once when shown.
+    ``on_shown(section)``: called after every run, once ``section.shown`` is the new result (e.g. to
+    set the controls to what the new figure shows).
     ``static`` defaults to :func:`tourlib.viz.embed.static_mode`.
     """
     from IPython.display import Markdown
@@ -113,8 +119,9 @@ def live_section(controls: Mapping[str, Any], run: Callable[[dict], Any], *, but
     for label in actions or {}:
         buttons[label] = widgets.Button(description=label)
     rows = [widgets.HBox(list(made.values())[i:i + 3]) for i in range(0, len(made), 3)]
-    box = widgets.VBox([*rows, widgets.HBox(list(buttons.values())), out])
-    section = LiveSection(controls=made, buttons=buttons, output=out, box=box)
+    notes = widgets.Output()
+    box = widgets.VBox([*rows, widgets.HBox(list(buttons.values())), out, notes])
+    section = LiveSection(controls=made, buttons=buttons, output=out, box=box, notes=notes)
 
     def do_run(_=None):
         out.clear_output()
@@ -127,10 +134,17 @@ def live_section(controls: Mapping[str, Any], run: Callable[[dict], Any], *, but
             section.shown = result
             if result is not None:
                 _show(result)
+            if on_shown is not None:
+                on_shown(section)
 
     go.on_click(do_run)
+    def do_action(f):
+        notes.clear_output()
+        with notes:
+            f(section)
+
     for label, f in (actions or {}).items():
-        buttons[label].on_click(lambda _b, f=f: f(section))
+        buttons[label].on_click(lambda _b, f=f: do_action(f))
     for name, f in (on_change or {}).items():
         made[name].observe(lambda _c, f=f: f(section), names="value")
     for name in rerun_on:

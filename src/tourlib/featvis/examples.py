@@ -66,7 +66,7 @@ def unit_maps(model: torch.nn.Module, images: np.ndarray, layer: str, channel: i
                 h = h[:, :, None, None]
             if not 0 <= channel < h.shape[1]:
                 raise ValueError(f"channel {channel} is beyond layer {layer!r}: valid channels are 0..{h.shape[1] - 1}")
-            out.append(h[:, int(channel)].float().numpy())
+            out.append(h[:, int(channel)].float().numpy().copy())   # a copy: a view would keep the whole batch
     if not out:
         raise ValueError("no images given")
     return np.concatenate(out)
@@ -224,7 +224,7 @@ def units_maps(model: torch.nn.Module, images: np.ndarray, units, *, batch_size:
                     h = h[:, :, None, None]
                 if not 0 <= c < h.shape[1]:
                     raise ValueError(f"channel {c} is beyond layer {layer!r}: valid channels are 0..{h.shape[1] - 1}")
-                out[(layer, c)].append(h[:, c].float().numpy())
+                out[(layer, c)].append(h[:, c].float().numpy().copy())   # a copy: a view keeps the batch
     if len(images) == 0:
         raise ValueError("no images given")
     return {u: np.concatenate(m) for u, m in out.items()}

@@ -99,16 +99,45 @@ def linear_separability(X, in_group, *, folds: int = 5, C: float = 1.0, dims: in
 
 def separation_by_layer(activations: Mapping[str, np.ndarray], labels, group: Sequence[int], *,
                         folds: int = 5, C: float = 1.0, dims: int | None = None,
-                        seed: int = 0) -> dict[str, np.ndarray]:
+                        seed: int = 0, cache: bool = False) -> dict[str, np.ndarray]:
     """Both measures for every layer: ``{"layer": names, "centroid": …, "linear": …}`` (arrays, in order).
 
     ``activations`` maps layer names (in network order, e.g. ``{"input": X, "conv1": …}``) to
     N×d rows of the same N points; ``labels`` are their class codes and ``group`` the codes in
-    the group.
+    the group. ``cache=True``: computed once, then loaded from ``<cache>/separation/`` (keyed by
+    every activation's bytes, the labels, the group and the settings; written only when complete).
     """
+    if cache:
+        return _cached_separation(activations, labels, group, folds=folds, C=C, dims=dims, seed=seed)
     mask = group_mask(labels, group)
     names = list(activations)
     cen = np.array([centroid_separation(np.asarray(activations[k]).reshape(len(mask), -1), mask) for k in names])
     lin = np.array([linear_separability(np.asarray(activations[k]).reshape(len(mask), -1), mask,
                                         folds=folds, C=C, dims=dims, seed=seed) for k in names])
     return {"layer": np.array(names), "centroid": cen, "linear": lin}
+
+
+#: Bump when a change here changes what separation_by_layer returns.
+SEPARATION_VERSION = "separation-1"
+
+
+def _cached_separation(activations, labels, group, **settings) -> dict[str, np.ndarray]:
+    import json
+
+    from ..store import array_fingerprint, cache_dir, config_hash, load_npz, try_save_npz
+
+    names = [str(n) for n in activations]
+    config = {"version": SEPARATION_VERSION, "layers": names,
+              "activations": [array_fingerprint(np.ascontiguousarray(activations[n])) for n in activations],
+              "labels": array_fingerprint(np.ascontiguousarray(labels)), "group": [int(g) for g in group],
+              **{k: (None if v is None else float(v) if k == "C" else int(v)) for k, v in settings.items()}}
+    path = cache_dir("separation") / f"layers-{config_hash(config)}.npz"
+    stored = load_npz(path)
+    if stored is not None and str(stored.get("config")) == json.dumps(config, sort_keys=True):
+        cen, lin = stored.get("centroid"), stored.get("linear")
+        if cen is not None and lin is not None and cen.shape == lin.shape == (len(names),):
+            return {"layer": np.array(names), "centroid": cen, "linear": lin}
+    out = separation_by_layer(activations, labels, group, **settings)
+    try_save_npz(path, what="the separation by layer", config=np.array(json.dumps(config, sort_keys=True)),
+                 centroid=out["centroid"], linear=out["linear"])
+    return out

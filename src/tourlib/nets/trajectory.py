@@ -52,7 +52,7 @@ def training_trajectory(dataset: str, *, seed: int, threads: int = 1, early: Seq
 class LayerTour:
     """What a layer tour of a trajectory needs: ``data`` (the recorded points' bundle, last epoch),
     ``X`` (their input pixels as ``n×d`` float64 rows), ``networks`` (one list of
-    :mod:`tourlib.align` layers per kept epoch), ``sequence`` (:func:`tourlib.align.layer_sequence`)
+    :mod:`tourlib.align` layers per kept epoch), ``sequence`` (:func:`tourlib.align.layer_sequence`, cached)
     and ``predictions`` (``len(epochs)×n``)."""
 
     data: object
@@ -64,8 +64,9 @@ class LayerTour:
 
 def layer_tour_inputs(trajectory: Trajectory, *, n: int, k: int, seed: int, split: str = "test") -> LayerTour:
     """``n`` recorded ``split`` points (drawn with ``seed``) through every network of ``trajectory``,
-    ``k`` aligned coordinates per activation (see :func:`tourlib.align.layer_sequence`)."""
-    from ..align import layer_sequence
+    ``k`` aligned coordinates per activation (see :func:`tourlib.align.layer_sequence`; the sequence
+    is cached, :func:`tourlib.align.cached_layer_sequence`)."""
+    from ..align import cached_layer_sequence
     from .inputs import images_to_tensor
     from .torch_layers import layers_from_torch
 
@@ -73,6 +74,6 @@ def layer_tour_inputs(trajectory: Trajectory, *, n: int, k: int, seed: int, spli
     x = images_to_tensor(data.images)
     X = x.reshape(len(data), -1).numpy().astype(np.float64)
     nets = [layers_from_torch(m, tuple(x.shape[1:])) for m in trajectory.models]
-    seq = layer_sequence(X, nets, k=k, epochs=trajectory.epochs, seed=seed)
+    seq = cached_layer_sequence(X, nets, k=k, epochs=trajectory.epochs, seed=seed)
     preds = trajectory.run.predictions[split][trajectory.epochs][:, data.positions]
     return LayerTour(data=data, X=X, networks=nets, sequence=seq, predictions=preds)

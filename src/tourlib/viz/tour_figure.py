@@ -538,6 +538,8 @@ def layer_tour_figure(
     size: int | None = None,
     title: str | None = None,
     return_parts: bool = False,
+    axis_handles: bool = False,
+    axis_labels: Sequence[str] | None = None,
 ):
     """A Grand Tour through a network's layers: a layer axis (slider + play) and an epoch axis.
 
@@ -551,8 +553,10 @@ def layer_tour_figure(
     same λ, keeping the view. Everything else is :func:`tour_figure`: the Grand Tour (k-dim,
     ``seed``, ``speed``, ``tour_path``), the brush (brushed points stay highlighted at every
     layer and epoch; their centroid handle rotates the view by ``drag_centroid``), legend,
-    tooltips. Axis handles are not drawn: the k coordinates are different directions at
-    different layers. ``predictions`` is N or E×N (per epoch). ``start_epoch``: the epoch index
+    tooltips. ``axis_handles``: draw the k axis handles (off by default: the k coordinates
+    are a different direction of each activation, its frame ``F_j``, so handle ``c3`` means
+    "the third frame direction of the layer on screen"); ``axis_labels``: their names (default
+    ``c1`` … ``ck``). Dragging one turns the one k×k view, as in :func:`tour_figure`. ``predictions`` is N or E×N (per epoch). ``start_epoch``: the epoch index
     shown first (default the last, the trained network), at the input (λ = 0).
     """
     if not isinstance(sequence, LayerSequence):
@@ -572,7 +576,8 @@ def layer_tour_figure(
     axes[1]["speed"] = float(layer_speed)
     return tour_figure(
         sequence.points, labels, axes=axes, classes=classes, images=images, predictions=preds, seed=seed,
-        speed=speed, tour_path=tour_path, center=False, axis_handles=False, dot_size=dot_size,
+        speed=speed, tour_path=tour_path, center=False, axis_handles=bool(axis_handles),
+        axis_labels=[f"c{j + 1}" for j in range(k)] if axis_labels is None else axis_labels, dot_size=dot_size,
         image_size=image_size, max_images=max_images, autoplay=autoplay, size=size, title=title,
         return_parts=return_parts,
     )
