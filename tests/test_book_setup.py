@@ -70,3 +70,22 @@ def test_live_section_static_and_live(capsys):
         live_section({"k": 1}, lambda v: None, static=False, display=False, rerun_on=("x",))
     with pytest.raises(ValueError, match="cannot make a widget"):
         live_section({"k": object()}, lambda v: None, static=False, display=False)
+
+
+def test_a_cell_ending_in_live_section_shows_the_section_once_not_a_repr():
+    """The value of a cell ``live_section(...)`` is displayed by IPython: in the same cell it shows nothing
+    more; evaluated again in a later cell it shows the controls again."""
+    from types import SimpleNamespace
+    from unittest import mock
+
+    shell = SimpleNamespace(execution_count=7)
+    shown = []
+    with mock.patch("IPython.get_ipython", return_value=shell), \
+            mock.patch("IPython.display.display", side_effect=lambda x: shown.append(x)):
+        section = live_section({"seed": 1}, lambda v: None, static=False)
+        assert len(shown) == 1                      # the section displayed itself
+        section._ipython_display_()                  # IPython shows the cell's value: nothing more
+        assert len(shown) == 1
+        shell.execution_count = 8
+        section._ipython_display_()                  # `section` in a later cell
+        assert shown[-1] is section.box and len(shown) == 2

@@ -45,6 +45,17 @@ class LiveSection:
     def values(self) -> dict:
         return {name: c.value for name, c in self.controls.items()}
 
+    def _ipython_display_(self):
+        """A cell ending in ``live_section(...)`` shows the section once (it displayed itself), not a repr;
+        showing a kept section again (``section`` in a later cell) displays its controls again."""
+        from IPython import get_ipython
+        from IPython.display import display
+
+        shell = get_ipython()
+        if shell is not None and self.state.get("_displayed_in") == shell.execution_count:
+            return
+        display(self.box)
+
 
 def _widget(name: str, spec, widgets):
     if isinstance(spec, widgets.Widget):
@@ -153,4 +164,8 @@ def live_section(controls: Mapping[str, Any], run: Callable[[dict], Any], *, but
         do_run()
     if display:
         ipy_display(box)
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        section.state["_displayed_in"] = shell.execution_count if shell is not None else None
     return section
