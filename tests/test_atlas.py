@@ -240,3 +240,48 @@ def test_patch_attack_counts_flips_to_the_target():
     assert np.allclose(res.rates[:, 0], 15 / 20) and np.allclose(res.rates[:, 1:], 0)
     assert res.best_rate == pytest.approx(15 / 20) and res.mean_rate == pytest.approx(15 / 20 / 4)
     assert res.best_setting[1] == "top left"
+
+
+def test_every_position_is_the_whole_map_row_major_and_boxes_cover_each_position():
+    from tourlib.atlas import every_position, receptive_boxes
+    from tourlib.atlas.collect import layer_map
+    from tourlib.nets.inputs import images_to_tensor
+    model = build_zoo_model("cifar-vgg", seed=0)
+    image = _images(1)[0]
+    acts = every_position(model, image, "conv5")
+    full = layer_map(model, images_to_tensor(image[None]), "conv5")[0].numpy()
+    assert acts.values.shape == (64, 256) and acts.map_size == (8, 8)
+    k = 8 * 3 + 5
+    assert tuple(acts.positions[k]) == (3, 5) and np.allclose(acts.values[k], full[:, 3, 5], atol=1e-6)
+    boxes = receptive_boxes(model, "conv6", (4, 4))
+    assert boxes.shape == (4, 4, 4)
+    y0, y1, x0, x1 = boxes[..., 0], boxes[..., 1], boxes[..., 2], boxes[..., 3]
+    assert np.all((0 <= y0) & (y0 < y1) & (y1 <= 32) & (0 <= x0) & (x0 < x1) & (x1 <= 32))
+    assert np.all(np.diff(y0, axis=0) >= 0) and np.all(np.diff(x0, axis=1) >= 0)   # boxes move with the position
+    with pytest.raises(ValueError, match="vector layer"):
+        every_position(model, image, "fc")
+
+
+def test_measures_of_agreement_strength_and_dropped_share():
+    from tourlib.atlas import attribution_strength, cell_agreement, dropped_fraction, favouring_cells, top_class_agreement
+    rng = np.random.default_rng(1)
+    labels = rng.integers(0, 10, 300)
+    attr = rng.normal(size=(300, 10)) * 0.1
+    attr[np.arange(300), labels] += 1.0          # every activation supports its own label
+    assert top_class_agreement(attr, labels) == 1.0
+    assert top_class_agreement(attr, (labels + 1) % 10) == 0.0
+    xy = rng.random((300, 2))
+    g = grid_cells(xy, rng.normal(size=(300, 4)), attr, size=4, min_count=1)
+    assert 0 <= cell_agreement(g, labels) <= 1
+    pure = np.zeros(300, np.int64)
+    g2 = grid_cells(xy, rng.normal(size=(300, 4)), np.eye(10)[pure], size=4, min_count=1)
+    assert cell_agreement(g2, pure) == 1.0
+    assert attribution_strength(attr) == pytest.approx(np.median(np.abs(attr).max(1)))
+    sparse = grid_cells(xy, rng.normal(size=(300, 4)), attr, size=12, min_count=4)
+    assert dropped_fraction(sparse, 300) == pytest.approx(1 - sparse.count.sum() / 300) and dropped_fraction(sparse, 300) > 0
+    best = favouring_cells(g, 2, 7, k=3)
+    from tourlib.atlas import attribution_difference
+    d = attribution_difference(g.mean_attribution, 2, 7)
+    assert np.allclose(d[best], np.sort(d)[::-1][:3])
+    with pytest.raises(ValueError, match="one label per activation"):
+        top_class_agreement(attr, labels[:5])

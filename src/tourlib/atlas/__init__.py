@@ -11,6 +11,7 @@ Modules (one job each):
 ``icons``     feature inversion of each cell's mean activation (``dot × cosine^n``), best of seeds
 ``classes``   class atlases (which activations to keep) and two-class comparison layouts
 ``patch``     patches pasted into corners; flip rates against a noise control
+``measures``  label agreement, attribution strength, the share a grid drops
 ``pipeline``  one atlas end to end (collect → attribute → layout → grids → icons), cached
 ============  ================================================================
 
@@ -27,16 +28,17 @@ or all of it at once, cached: ``atlas = build_atlas(model, images, "conv5", seed
 """
 
 from .attribute import attribute
-from .classes import attribution_difference, class_mask, comparison_layout
-from .collect import Activations, collect, collect_layers
+from .classes import attribution_difference, class_mask, comparison_layout, favouring_cells
+from .collect import Activations, collect, collect_layers, every_position, receptive_boxes
 from .grid import Grid, grid_cells
 from .icons import Icons, cell_icons
 from .patch import CORNERS, PatchResult, noise_patch, paste, patch_attack
 from .pipeline import Atlas, build_atlas, cached_attribute, cached_collect, cached_icons, subset_atlas
 from .layout import layout_2d, whiten
+from .measures import attribution_strength, cell_agreement, dropped_fraction, top_class_agreement
 from .relax import relaxed_max_pooling
 
-__all__ = ["Activations", "Atlas", "CORNERS", "Grid", "Icons", "PatchResult", "attribute", "attribution_difference",
+__all__ = ["Activations", "Atlas", "CORNERS", "Grid", "Icons", "PatchResult", "attribute", "attribution_difference", "attribution_strength", "cell_agreement", "dropped_fraction", "favouring_cells", "top_class_agreement",
            "build_atlas", "cached_attribute", "cached_collect", "cached_icons", "cell_icons", "class_mask",
-           "collect", "collect_layers", "comparison_layout", "grid_cells", "layout_2d", "noise_patch", "paste",
+           "collect", "collect_layers", "every_position", "receptive_boxes", "comparison_layout", "grid_cells", "layout_2d", "noise_patch", "paste",
            "patch_attack", "relaxed_max_pooling", "subset_atlas", "whiten"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["class_mask", "comparison_layout", "attribution_difference"]
+__all__ = ["class_mask", "comparison_layout", "attribution_difference", "favouring_cells"]
 
 
 def _check(attributions, *classes) -> np.ndarray:
@@ -72,3 +72,17 @@ def comparison_layout(values, attributions, a: int, b: int, *, seed: int, clip: 
     lo, hi = np.percentile(y, [clip, 100 - clip])
     y = (np.clip(y, lo, hi) - lo) / (hi - lo if hi > lo else 1.0)
     return keep, np.stack([x, y], axis=1).astype(np.float32)
+
+
+def favouring_cells(grid, a: int, b: int, k: int = 1, *, min_count: int = 1) -> np.ndarray:
+    """Indices of the ``k`` cells of ``grid`` whose mean attribution favours ``b`` over ``a`` most.
+
+    Ranked by :func:`attribution_difference` of the cells' mean attributions (largest first),
+    among cells with at least ``min_count`` activations. These are the icons a patch
+    attack on class ``a`` towards ``b`` starts from.
+    """
+    d = attribution_difference(grid.mean_attribution, a, b)
+    ok = np.flatnonzero(grid.count >= min_count)
+    if not len(ok):
+        raise ValueError(f"no cell has {min_count} or more activations")
+    return ok[np.argsort(-d[ok], kind="stable")[:k]]

@@ -4,7 +4,8 @@ For a layer whose output is a map ``C×H×W``, image ``i`` contributes the ``C``
 at one position ``(y_i, x_i)`` drawn uniformly from the interior
 ``margin ≤ y < H − margin``, ``margin ≤ x < W − margin`` (positions at the border
 see the zero padding, which the article avoided). The draw comes from
-``numpy.random.default_rng(seed)``, so the same seed picks the same positions.
+``numpy.random.default_rng(seed)``, all ``N`` positions at once, so the same seed picks
+the same positions whatever the batch size.
 A vector layer (``N×C``) has no positions: every image gives its one vector.
 """
 
@@ -18,7 +19,7 @@ import torch
 from ..nets.hooks import _check_layers
 from ..nets.inputs import images_to_tensor
 
-__all__ = ["Activations", "collect", "collect_layers", "layer_map", "layer_maps"]
+__all__ = ["Activations", "collect", "collect_layers", "every_position", "layer_map", "layer_maps"]
 
 
 @dataclass(frozen=True)
@@ -108,3 +109,34 @@ def collect_layers(model: torch.nn.Module, images: np.ndarray, layers, *, seed: 
     ids = np.arange(len(images), dtype=np.int64)
     return {name: Activations(name, np.concatenate(values[name]).astype(np.float32), np.concatenate(positions[name]),
                               ids, sizes[name]) for name in layers}
+
+
+def every_position(model: torch.nn.Module, image: np.ndarray, layer: str) -> Activations:
+    """The activation at every position of ``layer`` for one image (``H×W×3`` uint8): an activation grid.
+
+    Row ``k`` is position ``(k // W, k % W)``, row-major; ``image`` of every row is 0.
+    """
+    _check_layers(model, [layer])
+    image = np.asarray(image)
+    if image.dtype != np.uint8 or image.ndim != 3:
+        raise ValueError(f"image must be one H×W×3 uint8 image, got {image.dtype} {image.shape}")
+    model.eval()
+    y = layer_map(model, images_to_tensor(image[None], next(model.parameters()).device), layer)
+    if y.ndim != 4:
+        raise ValueError(f"layer {layer!r} is a vector layer: it has no positions to grid")
+    h, w = y.shape[-2:]
+    values = y[0].permute(1, 2, 0).reshape(h * w, -1).cpu().numpy().astype(np.float32)
+    pos = np.stack(np.divmod(np.arange(h * w), w), axis=1).astype(np.int64)
+    return Activations(layer, values, pos, np.zeros(h * w, np.int64), (int(h), int(w)))
+
+
+def receptive_boxes(model: torch.nn.Module, layer: str, map_size: tuple[int, int], *, size: int = 32) -> np.ndarray:
+    """``H×W×4`` input boxes ``(y0, y1, x0, x1)`` (end exclusive) seen by each position of ``layer``.
+
+    Measured for every position with :func:`tourlib.featvis.examples.receptive_field`.
+    """
+    from ..featvis.examples import receptive_field
+
+    h, w = map_size
+    return np.array([[receptive_field(model, layer, (y, x), size=size) for x in range(w)] for y in range(h)],
+                    dtype=np.int64)
