@@ -21,6 +21,7 @@ def textures(n: int, S: int, seed: int) -> np.ndarray:
     amp = 1.0 / np.maximum(f, 1.0 / S)
     z = rng.normal(size=(n, S, S, 3)) + 1j * rng.normal(size=(n, S, S, 3))
     x = np.real(np.fft.ifft2(z * amp[None, :, :, None], axes=(1, 2)))
+    x = x[..., :1] + 0.35 * x                      # mostly luminance, some colour (as feature visualisations)
     x -= x.mean(axis=(1, 2, 3), keepdims=True)
     return x / (x.std(axis=(1, 2, 3), keepdims=True) + 1e-9)
 

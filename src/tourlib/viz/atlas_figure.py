@@ -311,6 +311,8 @@ def atlas_figure(grids, icons, *, class_names, images=None, image_index=None, n_
     p = figure(width=size, height=size, x_range=(0, 1), y_range=(0, 1), tools="", toolbar_location=None,
                min_border=1, sizing_mode="scale_width", max_width=size, match_aspect=True,
                tags=["tourlib-atlas-plot"])
+    p.toolbar.active_drag = None      # the page's own gestures (atlas_figure.js); a swipe scrolls the page
+    p.toolbar.active_scroll = None    # a plain wheel scrolls the page; ctrl/⌘ + wheel zooms
     p.axis.visible = False
     p.grid.visible = False
     p.outline_line_color = "#dddddd"
@@ -336,20 +338,22 @@ def atlas_figure(grids, icons, *, class_names, images=None, image_index=None, n_
     state.js_on_change("focus", _call(state, "stateChanged", "'focus'"))
 
     wrap = {"flex-wrap": "wrap", "max-width": "100%", "align-items": "center", "gap": "4px"}
-    hint = Div(text="double-click or ctrl + wheel: zoom · drag: pan · hover: classes and examples",
+    hint = Div(text="zoom: + / −, double-click (double-tap), ctrl + wheel (pinch) · drag: pan · "
+                    "hover (tap) a cell: its classes and examples",
                styles={**_TEXT, "color": "#777", "font-size": "12px"})
     items = []
     if title:
         items.append(Div(text=html.escape(str(title)), sizing_mode="stretch_width",
                          styles={**_TEXT, "font-weight": "600"}))
-    items.append(row(minus, plus, reset, Div(text="focus:", styles={**_TEXT, "align-self": "center"}), focus, status,
-                     styles=wrap, sizing_mode="stretch_width"))
+    picker = row(Div(text="focus:", styles={**_TEXT, "align-self": "center"}), focus, styles={"align-items": "center"})
+    items.append(row(minus, plus, reset, picker, status, styles=wrap, sizing_mode="stretch_width"))
     items.append(p)
     if labels is not None:
-        cells = "".join(f'<span style="flex:1;text-align:{a}">{html.escape(t)}</span>'
-                        for t, a in zip(labels, ("left", "center", "right")))
-        items.append(Div(text=f'<div style="display:flex;gap:8px;width:100%">{cells}</div>', sizing_mode="stretch_width",
-                         styles={**_TEXT, "width": "100%", "max-width": f"{size}px"}, tags=["tl-atlas-axis"]))
+        parts = [Div(text=html.escape(t), styles={**_TEXT, "text-align": a}, tags=["tl-atlas-axis"])
+                 for t, a in zip(labels, ("left", "center", "right")) if t]
+        items.append(row(*parts, sizing_mode="stretch_width",
+                         styles={"justify-content": "space-between" if len(parts) > 1 else "center",
+                                 "flex-wrap": "wrap", "max-width": f"{size}px"}))
     items.append(hint)
     layout = column(*items, sizing_mode="stretch_width", styles={"max-width": f"{size}px"},
                     tags=["tourlib-atlas", state])
