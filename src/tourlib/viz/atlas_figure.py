@@ -418,12 +418,12 @@ def atlas_grid_figure(image, icons, boxes, *, attributions, class_names, title: 
             texts.append(f"<b>position ({i}, {j})</b>{lines}")
     mosaic = icons.transpose(0, 2, 1, 3, 4).reshape(H * S, W * S, 3)
     left = figure(width=size, height=size, x_range=(0, w), y_range=(h, 0), tools="", toolbar_location=None,
-                  min_border=2, sizing_mode="scale_width", max_width=size, tags=["tl-atlas-grid-image"])
+                  min_border=2, tags=["tl-atlas-grid-image"])
     left.image_url(url=[png_data_uri(image, scale=max(1, 128 // max(h, w)))], x=0, y=0, w=w, h=h, anchor="top_left")
     box = ColumnDataSource(dict(x=[0.0], y=[0.0], w=[0.0], h=[0.0]))
     left.rect("x", "y", "w", "h", source=box, fill_alpha=0.12, fill_color="#ffcc00", line_color="#ff9900", line_width=3)
     right = figure(width=size, height=size, x_range=(0, W), y_range=(H, 0), tools="", toolbar_location=None,
-                   min_border=2, sizing_mode="scale_width", max_width=size, tags=["tl-atlas-grid-icons"])
+                   min_border=2, tags=["tl-atlas-grid-icons"])
     right.image_url(url=[png_data_uri(mosaic, scale=1)], x=0, y=0, w=W, h=H, anchor="top_left")
     ii, jj = np.meshgrid(np.arange(H), np.arange(W), indexing="ij")
     cells = ColumnDataSource(dict(x=(jj.ravel() + 0.5).tolist(), y=(ii.ravel() + 0.5).tolist()))
