@@ -138,6 +138,20 @@ def test_lossy_sheets_stay_close_and_report_their_bytes(atlas):
     assert sum(lv["bytes"] for lv in pay["levels"]) < sum(lv["bytes"] for lv in png["levels"])
 
 
+def test_icons_can_be_stored_smaller(atlas):
+    grids, icons, *_ = atlas
+    pay = atlas_payload(grids, icons, class_names=CLASSES, icon_px=[None, 8, 12], icon_format="png")
+    assert [lv["icon"] for lv in pay["levels"]] == [icons[0].shape[1], 8, 12]
+    sheet = decode(pay["levels"][1]["sheet"])
+    assert sheet.shape[1] == 8 * pay["levels"][1]["cols"]
+    small = sprite(sheet, 0, pay["levels"][1]["cols"], 8, 8).astype(float)
+    assert abs(small.mean() - icons[1][0].mean()) < 8                      # the same icon, smaller
+    auto = atlas_payload(grids, icons, class_names=CLASSES, icon_format="png")   # ≤ 1,000 icons: kept as given
+    assert [lv["icon"] for lv in auto["levels"]] == [ic.shape[1] for ic in icons]
+    with pytest.raises(ValueError, match="icon_px has 2 sides for 3 levels"):
+        atlas_payload(grids, icons, class_names=CLASSES, icon_px=[8, 8])
+
+
 def test_examples_are_members_of_their_cell_and_shared_across_levels(atlas):
     grids, icons, images, *_ = atlas
     pay = atlas_payload(grids, icons, class_names=CLASSES, images=images, n_examples=3, max_examples=None,

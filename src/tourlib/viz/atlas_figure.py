@@ -215,15 +215,42 @@ def _check(grids, icons, class_names, images, image_index) -> _Checked:
     return _Checked(list(grids), out_icons, images, image_index, K)
 
 
+#: ``icon_px="auto"``: a level with more icons than this is stored at AUTO_PX px (the page budget).
+AUTO_MANY, AUTO_PX = 1000, 24
+
+
+def _resized(icons: np.ndarray, px: int | None) -> np.ndarray:
+    if px is None or px == icons.shape[1]:
+        return icons
+    from PIL import Image
+
+    return np.stack([np.asarray(Image.fromarray(ic).resize((px, px), Image.LANCZOS)) for ic in icons])
+
+
+def _icon_sides(icon_px, icons) -> list:
+    if icon_px == "auto":
+        return [min(AUTO_PX, ic.shape[1]) if len(ic) > AUTO_MANY else None for ic in icons]
+    if icon_px is None or isinstance(icon_px, (int, np.integer)):
+        return [None if icon_px is None else int(icon_px)] * len(icons)
+    sides = list(icon_px)
+    if len(sides) != len(icons):
+        raise ValueError(f"icon_px has {len(sides)} sides for {len(icons)} levels: give one int, one per level, "
+                         "None or 'auto'")
+    return [None if v is None else int(v) for v in sides]
+
+
 def atlas_payload(grids, icons, *, class_names, images=None, image_index=None, n_examples: int = 3,
-                  max_examples: int | None = 2000, icon_format: str = "webp", icon_quality: int = 70,
-                  example_quality: int = 70) -> dict:
+                  max_examples: int | None = 1000, icon_format: str = "webp", icon_quality: int = 70,
+                  icon_px="auto", example_quality: int = 70) -> dict:
     """The plain data the page reads (checked): one dict per level plus the example sheet.
 
     ``levels[l]``: ``size`` G, ``cells`` (flat row, col int16), ``count``, ``scale`` (icon side /
     cell, :func:`icon_scale`), ``top`` (M×3 class codes), ``attribution`` (M×K float32 mean
     attributions), ``sheet`` (the icons' data URI), ``cols``, ``icon`` (S), ``bytes`` (encoded
     bytes of the sheet), ``examples`` (M×n_examples positions into the example sheet, −1 none).
+    ``icon_px``: the stored side of the icons, one int, one per level (None: as given) or ``"auto"``
+    (levels of more than 1,000 icons at 24 px, the others as given: the chapter's budget of 6 MB for
+    five 3-level atlases, see ``benchmarks/bench_atlas_zoom.py``).
     """
     chk = _check(grids, icons, class_names, images, image_index)
     if isinstance(n_examples, bool) or not isinstance(n_examples, (int, np.integer)) or n_examples < 0:
@@ -231,7 +258,11 @@ def atlas_payload(grids, icons, *, class_names, images=None, image_index=None, n
     use_examples = chk.images is not None and n_examples > 0
     pool, per_level = example_choice(chk.grids, n_examples, max_examples) if use_examples else (None, None)
     levels = []
+    sides = _icon_sides(icon_px, chk.icons)
     for l, (g, ic) in enumerate(zip(chk.grids, chk.icons)):
+        if sides[l] is not None and sides[l] < 4:
+            raise ValueError(f"icon_px must be at least 4 px, got {sides[l]}")
+        ic = _resized(ic, sides[l])
         att = np.asarray(g.mean_attribution, dtype=np.float32)
         uri, cols, nbytes = sprite_sheet(ic, fmt=icon_format, quality=icon_quality)
         k = min(3, chk.K)
@@ -266,8 +297,8 @@ def _call(state, method: str, extra: str = "") -> "CustomJS":
 
 def atlas_figure(grids, icons, *, class_names, images=None, image_index=None, n_examples: int = 3,
                  title: str | None = None, axis_labels=None, figure_id: str | None = None, size: int = 640,
-                 min_icon_px: float = 44, label_px: float = 58, max_examples: int | None = 2000,
-                 icon_format: str = "webp", icon_quality: int = 70, example_quality: int = 70):
+                 min_icon_px: float = 44, label_px: float = 58, max_examples: int | None = 1000,
+                 icon_format: str = "webp", icon_quality: int = 70, icon_px="auto", example_quality: int = 70):
     """An interactive, multi-resolution activation atlas (see the module docstring); a Bokeh layout.
 
     ``grids``: :class:`tourlib.atlas.Grid` per zoom level, coarse to fine (e.g. 10×10, 20×20, 40×40
@@ -279,7 +310,8 @@ def atlas_figure(grids, icons, *, class_names, images=None, image_index=None, n_
     ``("← more cat", "more dog →")``. ``figure_id``: a name for ``tourlib.AtlasFigure.byId``.
     ``size``: the canvas side in px (it shrinks with a narrower column). ``min_icon_px``: the
     smallest cell (CSS px) a level is drawn at; ``label_px``: the smallest cell that gets a label.
-    ``icon_format`` ``"webp"`` / ``"jpeg"`` / ``"png"`` and the qualities set the embedded bytes.
+    ``icon_format`` ``"webp"`` / ``"jpeg"`` / ``"png"``, the qualities and ``icon_px`` (see
+    :func:`atlas_payload`) set the embedded bytes.
     """
     from bokeh.layouts import column, row
     from bokeh.models import Button, ColumnDataSource, CustomJS, Div, Select
@@ -289,7 +321,7 @@ def atlas_figure(grids, icons, *, class_names, images=None, image_index=None, n_
 
     payload = atlas_payload(grids, icons, class_names=class_names, images=images, image_index=image_index,
                             n_examples=n_examples, max_examples=max_examples, icon_format=icon_format,
-                            icon_quality=icon_quality, example_quality=example_quality)
+                            icon_quality=icon_quality, icon_px=icon_px, example_quality=example_quality)
     if axis_labels is None:
         labels = None
     elif isinstance(axis_labels, str):

@@ -448,6 +448,7 @@
       const el = Bridge.eventsElement(this.pv);
       if (!el) return;
       el.style.touchAction = "pan-y";     // a vertical swipe scrolls the page; the rest is ours
+      el.style.outline = "none";          // no focus ring after a tap
       if (this.boundEl === el) return;
       this.boundEl = el;
       const P = this.pointers;
