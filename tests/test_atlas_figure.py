@@ -8,7 +8,6 @@ import io
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,9 +17,8 @@ from PIL import Image
 from atlas_fake import CLASSES, fake_atlas
 from tourlib.viz.atlas_figure import (atlas_bytes, atlas_figure, atlas_grid_figure, atlas_payload, example_choice,
                                       focus_alpha, icon_scale)
-from tourlib.viz.embed import js_for_model, standalone_html
+from tourlib.viz.embed import js_bundle, js_for_model, standalone_html
 
-JS = Path(__file__).resolve().parents[1] / "src" / "tourlib" / "viz" / "js"
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +222,8 @@ def test_focus_opacity_and_level_rules_match_the_js(atlas):
     grids, *_ = atlas
     att = np.asarray(grids[1].mean_attribution, dtype=np.float32)
     M, K = att.shape
-    script = (f"require({json.dumps(str(JS / 'fig_bridge.js'))}); require({json.dumps(str(JS / 'atlas_figure.js'))});"
+    loads = "".join(f"require({json.dumps(str(p))});" for p in js_bundle(["atlas_figure"]))
+    script = (loads +
               "const A = globalThis.tourlib.AtlasFigure; const a = Float32Array.from(JSON.parse(process.argv[1]));"
               f"const out = {{alpha: [], level: []}};"
               f"for (let c = -1; c < {K}; c++) out.alpha.push(Array.from(A.focusAlpha(a, {M}, {K}, c)));"
