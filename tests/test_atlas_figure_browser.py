@@ -222,6 +222,12 @@ def test_on_a_phone_swipe_scrolls_pinch_zooms_tap_shows(browser, page, atlas):
         names = tab.evaluate("[...document.querySelectorAll('.tl-atlas-tip .tl-atlas-class b')].map(b => b.textContent)")
         assert names == [CLASSES[k] for k in g.top_classes(3)[m]]
         tab.screenshot(path=str(page / "phone.png"))
+        # a double tap zooms in there
+        tab.wait_for_timeout(400)
+        tab.touchscreen.tap(c["x"], c["y"])
+        tab.touchscreen.tap(c["x"], c["y"])
+        settle(tab)
+        assert state(tab)["zoom"] == pytest.approx(2)
     finally:
         context.close()
     assert errors == []
@@ -263,6 +269,9 @@ def test_activation_grid_hover_outlines_the_patch(browser, tmp_path):
             assert box["y"] == pytest.approx((y0 + y1) / 2) and box["h"] == pytest.approx(y1 - y0)
             assert CLASSES[int(np.argmax(att[i, j]))] in box["info"]
             tab.screenshot(path=str(tmp_path / "grid.png"))
+            tab.set_viewport_size({"width": 360, "height": 800})          # a phone: the panels stack
+            tab.wait_for_timeout(400)
+            assert tab.evaluate("document.documentElement.scrollWidth") <= 360
         finally:
             context.close()
     assert log.errors == [] and log.blocked == []
