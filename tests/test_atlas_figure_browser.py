@@ -275,3 +275,21 @@ def test_activation_grid_hover_outlines_the_patch(browser, tmp_path):
         finally:
             context.close()
     assert log.errors == [] and log.blocked == []
+
+
+def test_without_the_glyph_canvas_the_pixels_go_through_the_data_source(browser, page):
+    with serve_directory(page) as base:
+        context, tab, log = open_page(browser, f"{base}/index.html", allowed_prefix=base, viewport=(1000, 900))
+        try:
+            tab.wait_for_function(READY, timeout=20000)
+            tab.evaluate(f"tourlib.bridge.imageCanvas = () => null; {INST}.zoomBy(2)")
+            settle(tab)
+            out = tab.evaluate(f"""(() => {{ const I = {INST}; const img = I.fig.source.data.image[0];
+                const px = I.cv.getContext('2d').getImageData(0, 0, I.W, I.H).data, mine = new Uint32Array(px.buffer);
+                let same = img.length === mine.length, ink = 0;
+                for (let i = 0; i < img.length; i += 97) {{ if (img[i] !== mine[i]) same = false; if (img[i] !== 0xffffffff) ink++; }}
+                return {{direct: I.direct, same, ink, shape: img.shape}}; }})()""")
+            assert out["direct"] is False and out["same"] and out["ink"] > 100
+        finally:
+            context.close()
+    assert log.errors == [] and log.blocked == []

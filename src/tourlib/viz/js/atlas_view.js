@@ -317,11 +317,11 @@
         this.direct = true;
         return;
       }
-      // fallback: the glyph reads the buffer (origin top_left: rows top-down, as the canvas)
+      // fallback: hand the glyph a new image (origin top_left: rows top-down, as the canvas)
       const data = this.cv.getContext("2d").getImageData(0, 0, this.W, this.H).data;
       this.buf.set(new Uint32Array(data.buffer, 0, this.W * this.H));
       this.direct = false;
-      this.fig.source.change.emit();
+      this.fig.source.data = { image: [Bridge.ndarray(this.buf.slice(), [this.H, this.W])], x: [0], y: [1], dw: [1], dh: [1] };
     }
 
   }
