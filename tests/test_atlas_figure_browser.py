@@ -293,3 +293,32 @@ def test_without_the_glyph_canvas_the_pixels_go_through_the_data_source(browser,
         finally:
             context.close()
     assert log.errors == [] and log.blocked == []
+
+
+def test_two_atlases_on_one_page_are_independent(browser, atlas, tmp_path):
+    """A chapter shows several atlases, each its own Bokeh document, as the built book embeds them."""
+    from tourlib.viz.atlas_figure import atlas_state
+    from tourlib.viz.embed import EMBED_MODULE, _item_html, bokehjs_files, js_bundle
+
+    grids, icons, images, *_ = atlas
+    a = atlas_figure(grids, icons, class_names=CLASSES, figure_id="first")
+    b = atlas_figure(grids[:2], icons[:2], class_names=CLASSES, images=images, figure_id="second")
+    assert atlas_state(a) is not atlas_state(b)
+    bokeh = "".join(f"<script>{p.read_text()}</script>" for p in bokehjs_files())
+    ours = "".join(f"<script>{p.read_text()}</script>" for p in js_bundle(["atlas_figure", EMBED_MODULE]))
+    html = (f"<!DOCTYPE html><html><head><meta charset='utf-8'>{bokeh}</head><body>"
+            f"<p>one</p>{_item_html(a)}<p>two</p>{_item_html(b)}{ours}</body></html>")
+    (tmp_path / "index.html").write_text(html, encoding="utf-8")
+    with serve_directory(tmp_path) as base:
+        context, tab, log = open_page(browser, f"{base}/index.html", allowed_prefix=base, viewport=(1000, 900))
+        try:
+            tab.wait_for_function("window.tourlib && tourlib.AtlasFigure && tourlib.AtlasFigure.instances.length === 2 && "
+                                  "tourlib.AtlasFigure.instances.every(I => I.drawnLevel >= 0)", timeout=20000)
+            tab.evaluate("tourlib.AtlasFigure.byId('second').zoomBy(2); tourlib.AtlasFigure.byId('first').setFocus('dog')")
+            tab.wait_for_timeout(600)
+            z = tab.evaluate("['first', 'second'].map(id => { const I = tourlib.AtlasFigure.byId(id); "
+                             "return [I.zoom, I.focus, I.levels.length]; })")
+            assert z[0] == [1, CLASSES.index("dog"), 3] and z[1][0] == pytest.approx(2) and z[1][1:] == [-1, 2]
+        finally:
+            context.close()
+    assert log.errors == [] and log.blocked == []

@@ -50,7 +50,7 @@ from bokeh.model import DataModel
 
 from .palette import class_colors
 
-__all__ = ["atlas_figure", "atlas_grid_figure", "atlas_payload", "example_choice", "focus_alpha", "icon_scale",
+__all__ = ["atlas_figure", "atlas_grid_figure", "atlas_payload", "atlas_state", "atlas_bytes", "example_choice", "focus_alpha", "icon_scale",
            "AtlasState", "sprite_sheet"]
 
 _HAS = "window.tourlib && tourlib.AtlasFigure"
@@ -390,6 +390,14 @@ def atlas_figure(grids, icons, *, class_names, images=None, image_index=None, n_
     layout = column(*items, sizing_mode="stretch_width", styles={"max-width": f"{size}px"},
                     tags=["tourlib-atlas", state])
     return require_js(layout, "atlas_figure")
+
+
+def atlas_state(layout) -> AtlasState:
+    """The :class:`AtlasState` of an :func:`atlas_figure` layout (in a live kernel: what the page shows)."""
+    for t in getattr(layout, "tags", []):
+        if isinstance(t, AtlasState):
+            return t
+    raise ValueError("not an atlas_figure layout (it carries no AtlasState)")
 
 
 def atlas_bytes(layout) -> dict:
