@@ -17,6 +17,8 @@ blocked) and measures, in the same page, in alternating slices:
   path, drawing the same level's visible icons with the same ``drawImage`` calls from the same
   decoded sprite sheets (no labels, no Bokeh).
 
+``--phone`` measures at a phone's 390×844 px with 2 device pixels per CSS px.
+
 The ratio compares loops that saw the same machine load. Goal: ratio ≥ 0.8 and ≥ 30 fps.
 Run: ``.venv/bin/python benchmarks/bench_atlas_zoom.py``.
 """
@@ -144,7 +146,7 @@ def synthetic_atlas(n: int = 50_000, sizes=(10, 20, 40), seed: int = 0):
     return grids, icons, images, image_index
 
 
-def measure(workdir: Path, rounds: int, slice_s: float, width: int) -> dict:
+def measure(workdir: Path, rounds: int, slice_s: float, width: int, phone: bool = False) -> dict:
     grids, icons, images, image_index = synthetic_atlas()
     t = time.perf_counter()
     fig = atlas_figure(grids, icons, class_names=CLASSES, images=images, image_index=image_index)
@@ -156,7 +158,11 @@ def measure(workdir: Path, rounds: int, slice_s: float, width: int) -> dict:
                 page_mb=os.path.getsize(page) / 1e6, build_s=build_s)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        tab = browser.new_page(viewport={"width": width, "height": 1000})
+        if phone:   # a phone: 390×844 CSS px at 2 device px each, touch
+            tab = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                      has_touch=True).new_page()
+        else:
+            tab = browser.new_page(viewport={"width": width, "height": 1000})
         tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "blob:")) else r.abort())
         errors = []
         tab.on("pageerror", lambda e: errors.append(str(e)))
@@ -209,6 +215,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=ROUNDS)
     ap.add_argument("--slice", type=float, default=SLICE_S)
     ap.add_argument("--width", type=int, default=1000, help="viewport width (the canvas is at most 640 px)")
+    ap.add_argument("--phone", action="store_true", help="measure at 390×844 px, 2 device px per px, touch")
     ap.add_argument("--budget", action="store_true", help="also print the bytes of a few other encodings")
     args = ap.parse_args()
     if args.budget:
@@ -217,7 +224,7 @@ def main() -> None:
     print(f"headless Chromium, {os.cpu_count()} cores, no GPU; {args.rounds} alternating slices of {args.slice:.1f} s "
           f"per loop; the standalone page includes {bokeh_mb:.1f} MB of BokehJS (the book serves it once, from _static)")
     with tempfile.TemporaryDirectory() as tmp:
-        r = measure(Path(tmp), args.rounds, args.slice, args.width)
+        r = measure(Path(tmp), args.rounds, args.slice, args.width, args.phone)
     print(f"atlas: kept cells per level {r['cells']}, built in {r['build_s']:.1f} s, page {r['page_mb']:.2f} MB")
     for l, (n, raw, b64) in enumerate(zip(r["cells"], r["raw"], r["b64"]["levels"])):
         print(f"    level {l}: {n:5d} icons  {raw / 1e3:7.1f} kB WebP ({raw / n:5.0f} B/icon), {b64 / 1e3:7.1f} kB in the page")
