@@ -147,6 +147,12 @@ def test_zoom_switches_levels_focus_sets_opacity_hover_shows_classes(browser, pa
             tab.mouse.move(5, 5)
             tab.wait_for_function(f"{INST}.hovered === -1", timeout=3000)
             assert tab.evaluate("tourlib.AtlasFigure.byId('atlas-test') === " + INST)
+            # writes into the state model (what a kernel does) move the view and set the focus
+            tab.evaluate(f"{INST}.state.setv({{zoom: 3, center: [0.4, 0.6]}}); {INST}.state.focus = 'dog'")
+            settle(tab)
+            s = state(tab)
+            assert s["zoom"] == pytest.approx(3) and (s["cx"], s["cy"]) == (pytest.approx(0.4), pytest.approx(0.6))
+            assert s["focus"] == "dog" and tab.evaluate(f"{INST}.focus") == CLASSES.index("dog")
         finally:
             context.close()
     assert log.errors == []

@@ -62,7 +62,9 @@ FORMATS = {"webp": "WEBP", "jpeg": "JPEG", "png": "PNG"}
 
 
 class AtlasState(DataModel):
-    """Live state of an atlas figure, written by the page when the view settles."""
+    """Live state of an atlas figure, written by the page when the view settles; in a live kernel
+    (jupyter_bokeh) it reads back into Python, and setting ``focus``, ``zoom`` or ``center`` from
+    Python moves the page's view."""
 
     focus = String("", help="the focused class name ('' for all)")
     zoom = Float(1.0, help="zoom factor (1: the whole atlas)")
@@ -369,7 +371,8 @@ def atlas_figure(grids, icons, *, class_names, images=None, image_index=None, n_
     minus.js_on_event("button_click", _call(state, "zoomBy", "0.5"))
     reset.js_on_event("button_click", _call(state, "reset"))
     focus.js_on_change("value", _call(state, "setFocus", "cb_obj.value"))
-    state.js_on_change("focus", _call(state, "stateChanged", "'focus'"))
+    for prop in ("focus", "zoom", "center"):
+        state.js_on_change(prop, _call(state, "stateChanged", json.dumps(prop)))
 
     wrap = {"flex-wrap": "wrap", "max-width": "100%", "align-items": "center", "gap": "4px"}
     hint = Div(text="zoom: + / −, double-click (double-tap), ctrl + wheel (pinch) · drag: pan · "

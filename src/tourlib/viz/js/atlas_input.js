@@ -34,6 +34,13 @@
       if (prop === "focus") {
         const want = this.state.focus || "all", have = this.focus < 0 ? "all" : this.cfg.classes[this.focus];
         if (want !== have) this.setFocus(want);
+      } else if (prop === "zoom" || prop === "center") {
+        // a write from a kernel moves the view (the page's own writes equal the view: no-op)
+        const s = this.state, c = s.center && s.center.length === 2 ? s.center : [this.cx, this.cy];
+        if (this.anim || this.drag || this.pinch) return;
+        if (Math.abs(s.zoom - this.zoom) > 1e-9 || Math.abs(c[0] - this.cx) > 1e-9 || Math.abs(c[1] - this.cy) > 1e-9) {
+          this.animateTo(Math.max(1, Number(s.zoom) || 1), Number(c[0]), Number(c[1]));
+        }
       }
     },
 
