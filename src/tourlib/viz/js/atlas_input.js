@@ -201,7 +201,7 @@
       if (!scrollBound) {
         scrollBound = true;
         window.addEventListener("scroll", () => {
-          for (const inst of instances) if (inst.tipCell && inst.tipCell.touch) inst.hideTip();
+          for (const inst of instances) if (inst.tipCell) inst.hideTip();   // the tip would stay put while the figure moves
         }, { passive: true });
       }
     },
