@@ -141,9 +141,26 @@ def synthetic_atlas(n: int = 50_000, sizes=(10, 20, 40), seed: int = 0):
     acts = rng.normal(size=(n, 2)).astype(np.float32)
     grids = [grid_cells(xy, acts, att, size=s, min_count=3) for s in sizes]
     icons = [tinted(g.top_classes(1)[:, 0], 32, rng) for g in grids]
-    images = tinted(rng.integers(0, 10, 5000), 32, rng)
-    image_index = np.arange(n) % len(images)
+    images, image_index = example_images(n, rng)
     return grids, icons, images, image_index
+
+
+def example_images(n: int, rng):
+    """``(images, image_index)``: CIFAR-10 training images if the data set is at hand (photographs
+    compress as the chapter's examples will), else tinted textures (an upper bound on the bytes)."""
+    try:
+        from tourlib.data import load_dataset
+
+        images = np.asarray(load_dataset("cifar10", "train").images[:n])
+        EXAMPLES[0] = "CIFAR-10 training images"
+        return images, np.arange(n)
+    except Exception as e:  # no data set here: synthetic examples
+        EXAMPLES[0] = f"synthetic textures (CIFAR-10 not available: {type(e).__name__})"
+        images = tinted(rng.integers(0, 10, 5000), 32, rng)
+        return images, np.arange(n) % len(images)
+
+
+EXAMPLES = ["?"]
 
 
 def measure(workdir: Path, rounds: int, slice_s: float, width: int, phone: bool = False) -> dict:
@@ -153,7 +170,9 @@ def measure(workdir: Path, rounds: int, slice_s: float, width: int, phone: bool 
     build_s = time.perf_counter() - t
     pay = atlas_payload(grids, icons, class_names=CLASSES, images=images, image_index=image_index)
     page = save_html(fig, workdir / "atlas.html")
-    info = dict(cells=[len(g.cells) for g in grids], raw=[lv["bytes"] for lv in pay["levels"]],
+    from tourlib.viz.embed import _item_html
+
+    info = dict(item=len(_item_html(fig)), cells=[len(g.cells) for g in grids], raw=[lv["bytes"] for lv in pay["levels"]],
                 b64=atlas_bytes(fig), ex_raw=pay["examples"]["bytes"], ex_count=pay["examples"]["count"],
                 page_mb=os.path.getsize(page) / 1e6, build_s=build_s)
     with sync_playwright() as pw:
@@ -229,8 +248,9 @@ def main() -> None:
     for l, (n, raw, b64) in enumerate(zip(r["cells"], r["raw"], r["b64"]["levels"])):
         print(f"    level {l}: {n:5d} icons  {raw / 1e3:7.1f} kB WebP ({raw / n:5.0f} B/icon), {b64 / 1e3:7.1f} kB in the page")
     print(f"    examples: {r['ex_count']:5d} images {r['ex_raw'] / 1e3:7.1f} kB WebP, {r['b64']['examples'] / 1e3:7.1f} kB in the page")
-    per_atlas = sum(r["b64"]["levels"]) + r["b64"]["examples"]
-    print(f"    one atlas embeds {per_atlas / 1e6:.2f} MB; five: {5 * per_atlas / 1e6:.2f} MB (budget 6 MB for the page)")
+    sheets = sum(r["b64"]["levels"]) + r["b64"]["examples"]
+    print(f"    one atlas's figure output {r['item'] / 1e6:.2f} MB (sheets {sheets / 1e6:.2f} MB, the rest its arrays "
+          f"and config); five: {5 * r['item'] / 1e6:.2f} MB (budget 6 MB for the page); examples: {EXAMPLES[0]}")
     print(f"zoom in and out (1× … {r['zmax']:.1f}×, levels drawn {r['levels']}), raster {r['W']}×{r['H']} px, "
           f"direct paint path: {r['direct']}, ≈{r['calls']:.0f} drawImage calls per frame")
     print(f"    figure {r['fig_fps']:6.1f} fps   bare canvas {r['raw_fps']:6.1f} fps   ratio {r['fig_fps'] / r['raw_fps']:.2f}"

@@ -249,8 +249,9 @@ def atlas_payload(grids, icons, *, class_names, images=None, image_index=None, n
     """The plain data the page reads (checked): one dict per level plus the example sheet.
 
     ``levels[l]``: ``size`` G, ``cells`` (flat row, col int16), ``count``, ``scale`` (icon side /
-    cell, :func:`icon_scale`), ``top`` (M×3 class codes), ``attribution`` (M×K float32 mean
-    attributions), ``sheet`` (the icons' data URI), ``cols``, ``icon`` (S), ``bytes`` (encoded
+    cell, :func:`icon_scale`, as uint8 codes ``round(255 · scale)``), ``top`` (M×3 class codes),
+    ``attribution`` (the M×K mean attributions as int16 codes ``q``: ``a = q · attribution_scale``,
+    ``attribution_scale = max|a| / 32767``, so the error is at most ``max|a| / 65534``), ``sheet`` (the icons' data URI), ``cols``, ``icon`` (S), ``bytes`` (encoded
     bytes of the sheet), ``examples`` (M×n_examples positions into the example sheet, −1 none).
     ``icon_px``: the stored side of the icons, one int, one per level (None: as given) or ``"auto"``
     (levels of more than 1,000 icons at 24 px, the others as given: the chapter's budget of 6 MB for
@@ -262,19 +263,23 @@ def atlas_payload(grids, icons, *, class_names, images=None, image_index=None, n
     use_examples = chk.images is not None and n_examples > 0
     pool, per_level = example_choice(chk.grids, n_examples, max_examples) if use_examples else (None, None)
     levels = []
+    ex_type = np.int16 if pool is None or len(pool) < 32767 else np.int32
     sides = _icon_sides(icon_px, chk.icons)
     for l, (g, ic) in enumerate(zip(chk.grids, chk.icons)):
         if sides[l] is not None and sides[l] < 4:
             raise ValueError(f"icon_px must be at least 4 px, got {sides[l]}")
         ic = _resized(ic, sides[l])
-        att = np.asarray(g.mean_attribution, dtype=np.float32)
+        att = np.asarray(g.mean_attribution, dtype=np.float64)
+        amax = float(np.abs(att).max()) or 1.0
         uri, cols, nbytes = sprite_sheet(ic, fmt=icon_format, quality=icon_quality)
         k = min(3, chk.K)
         levels.append(dict(
             size=int(g.size), cells=np.asarray(g.cells, dtype=np.int16).reshape(-1), count=np.asarray(g.count, dtype=np.int32),
-            scale=icon_scale(g.count).astype(np.float32), top=np.argsort(-att, axis=1, kind="stable")[:, :k].astype(np.int8).reshape(-1),
-            attribution=att.reshape(-1), sheet=uri, cols=int(cols), icon=int(ic.shape[1]), bytes=int(nbytes),
-            examples=(per_level[l].reshape(-1) if use_examples else np.zeros(0, np.int32)),
+            scale=np.round(255 * icon_scale(g.count)).astype(np.uint8),
+            top=np.argsort(-att, axis=1, kind="stable")[:, :k].astype(np.int8).reshape(-1),
+            attribution=np.round(att / amax * 32767).astype(np.int16).reshape(-1), attribution_scale=amax / 32767,
+            sheet=uri, cols=int(cols), icon=int(ic.shape[1]), bytes=int(nbytes),
+            examples=(per_level[l].reshape(-1).astype(ex_type) if use_examples else np.zeros(0, np.int16)),
         ))
     out = dict(levels=levels, classes=[str(c) for c in class_names], colors=class_colors(chk.K),
                n_examples=int(n_examples) if use_examples else 0, examples=None)

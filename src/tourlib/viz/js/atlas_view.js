@@ -64,9 +64,9 @@
       this.levels = this.cfg.levels.map((L) => {
         const lev = {
           G: L.size, cells: typed(L.cells, Int16Array), count: typed(L.count, Int32Array),
-          scale: typed(L.scale, Float32Array), top: typed(L.top, Int8Array),
-          attribution: typed(L.attribution, Float32Array), cols: L.cols, S: L.icon,
-          examples: typed(L.examples, Int32Array), ready: false,
+          scale: Float32Array.from(typed(L.scale, Uint8Array), (v) => v / 255), top: typed(L.top, Int8Array),
+          attribution: Float32Array.from(typed(L.attribution, Int16Array), (q) => q * L.attribution_scale),
+          cols: L.cols, S: L.icon, examples: typed(L.examples, Int32Array), ready: false,
         };
         lev.M = lev.count.length;
         lev.k = lev.M ? lev.top.length / lev.M : 0;
