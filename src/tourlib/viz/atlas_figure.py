@@ -27,8 +27,9 @@ fine, on a square canvas (``viz/js/atlas_figure.js``; static HTML, no kernel):
 Icons are embedded as one sprite sheet per level (WebP q70 by default, base64 in the page; a level
 of more than 1,000 icons is stored at 24 px, see ``icon_px``; the encoded bytes per level are in
 :func:`atlas_payload`'s ``bytes``, :func:`atlas_bytes` gives a layout's); the example images (at most
-``max_examples`` = 1,000 distinct ones) as one more sheet. With these defaults one 10/20/40 atlas
-embeds about 1.2 MB (``benchmarks/bench_atlas_zoom.py``), so five fit the chapter's 6 MB. :class:`AtlasState` is the live state the page writes (focus, zoom, centre, level), so a
+``max_examples`` = 1,000 distinct ones) as one more sheet; the arrays are int16/uint8 codes. With
+these defaults a 10/20/40 atlas of 32 px icons with CIFAR-10 examples is a figure output of about
+1.0 MB (``benchmarks/bench_atlas_zoom.py``), so five fit the chapter's 6 MB. :class:`AtlasState` is the live state the page writes (focus, zoom, centre, level), so a
 kernel can read it back through jupyter_bokeh.
 
 :func:`atlas_grid_figure`: one image beside the ``H×W`` grid of icons of its activations at one
