@@ -218,6 +218,25 @@ def test_on_a_phone_swipe_scrolls_pinch_zooms_tap_shows(browser, page, atlas):
         tab.wait_for_timeout(300)
         assert state(tab)["zoom"] > 1.8
         assert tab.evaluate("window.scrollY") == 0
+        # zoomed in, a sideways finger pans and an upright swipe still scrolls the page
+        z = state(tab)
+        touch("touchStart", [(cx, cy)])
+        for k in range(1, 9):
+            touch("touchMove", [(cx - 10 * k, cy + k)])
+        touch("touchEnd", [])
+        tab.wait_for_timeout(200)
+        moved = state(tab)
+        assert moved["cx"] > z["cx"] and tab.evaluate("window.scrollY") == 0
+        touch("touchStart", [(cx, cy + 100)])
+        for k in range(1, 11):
+            touch("touchMove", [(cx, cy + 100 - 25 * k)])
+        touch("touchEnd", [])
+        tab.wait_for_function("window.scrollY > 100", timeout=2000)
+        assert state(tab)["cy"] == pytest.approx(moved["cy"])
+        tab.wait_for_function("""() => { const y = window.scrollY, w = window.__lastY; window.__lastY = y;
+                                 return w === y; }""", polling=250, timeout=5000)
+        tab.evaluate("window.scrollTo(0, 0)")
+        tab.wait_for_timeout(300)
         # a tap on a cell shows its classes
         tab.evaluate(f"{INST}.reset()")
         settle(tab)

@@ -170,7 +170,8 @@
           return;
         }
         if (ev.pointerType === "mouse") this.hover(this.cellAt(ev.clientX, ev.clientY), ev.clientX, ev.clientY, false);
-        else if (p && P.size === 1 && Math.hypot(ev.clientX - p.x0, ev.clientY - p.y0) > 8) {
+        else if (p && P.size === 1 && Math.abs(ev.clientX - p.x0) > 8 &&
+                 Math.abs(ev.clientX - p.x0) > Math.abs(ev.clientY - p.y0)) {   // (an upright swipe is the page's)
           this.drag = { x: ev.clientX, y: ev.clientY, moved: true };   // a sideways finger pans
         }
       });
