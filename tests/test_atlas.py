@@ -285,3 +285,24 @@ def test_measures_of_agreement_strength_and_dropped_share():
     assert np.allclose(d[best], np.sort(d)[::-1][:3])
     with pytest.raises(ValueError, match="one label per activation"):
         top_class_agreement(attr, labels[:5])
+
+
+def test_the_atlas_cache_returns_what_was_computed_and_keys_every_setting(tmp_path, monkeypatch):
+    from tourlib.atlas import build_atlas, cached_icons
+    monkeypatch.setenv("TOURBOOK_CACHE", str(tmp_path))
+    model = build_zoo_model("cifar-vgg", seed=0)
+    images = _images(60)
+    kw = dict(steps=4, seeds=(0,))
+    a = build_atlas(model, images, "conv6", seed=0, levels=(2, 3), min_count=1, icon_kw=kw)
+    b = build_atlas(model, images, "conv6", seed=0, levels=(2, 3), min_count=1, icon_kw=kw)
+    assert np.array_equal(a.attributions, b.attributions) and np.array_equal(a.xy, b.xy)
+    assert all(np.array_equal(x.images, y.images) for x, y in zip(a.icons, b.icons))
+    assert [g.size for g in a.grids] == [2, 3]
+    v = a.grids[0].mean_activation
+    first = cached_icons(model, "conv6", v, **kw)
+    assert np.array_equal(first.images, a.icons[0].images)                 # a hit
+    other = cached_icons(model, "conv6", v, **kw, lr=0.2)                  # another setting: computed afresh
+    assert not np.array_equal(other.images, first.images)
+    assert len(list((tmp_path / "atlas").glob("icons-*.npz"))) == 3
+    with pytest.raises(ValueError, match="coarse to fine"):
+        build_atlas(model, images, "conv6", seed=0, levels=(3, 2))

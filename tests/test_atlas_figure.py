@@ -88,7 +88,7 @@ def test_grid_figure_checks_its_inputs():
     image = rng.integers(0, 255, (32, 32, 3), dtype=np.uint8)
     icons = rng.integers(0, 255, (4, 4, 8, 8, 3), dtype=np.uint8)
     boxes = np.zeros((4, 4, 4))
-    boxes[..., 2:] = 8
+    boxes[..., [1, 3]] = 8                  # (y0, y1, x0, x1) = (0, 8, 0, 8)
     att = rng.normal(size=(4, 4, 10))
     atlas_grid_figure(image, icons, boxes, attributions=att, class_names=CLASSES)
     with pytest.raises(ValueError, match="boxes must be H×W×4"):
@@ -96,7 +96,7 @@ def test_grid_figure_checks_its_inputs():
     with pytest.raises(ValueError, match="attributions must be H×W×K"):
         atlas_grid_figure(image, icons, boxes, attributions=att[..., :3], class_names=CLASSES)
     bad = boxes.copy()
-    bad[0, 0, 2] = 40
+    bad[0, 0, 1] = 40
     with pytest.raises(ValueError, match="inside the 32×32 image"):
         atlas_grid_figure(image, icons, bad, attributions=att, class_names=CLASSES)
     with pytest.raises(ValueError, match="H×W×S×S×3"):

@@ -267,7 +267,7 @@ def test_activation_grid_hover_outlines_the_patch(browser, tmp_path):
     boxes = np.zeros((H, W, 4))
     for i in range(H):
         for j in range(W):
-            boxes[i, j] = (max(0, 8 * i - 4), max(0, 8 * j - 4), min(32, 8 * i + 12), min(32, 8 * j + 12))
+            boxes[i, j] = (max(0, 8 * i - 4), min(32, 8 * i + 12), max(0, 8 * j - 4), min(32, 8 * j + 12))
     att = rng.normal(size=(H, W, 10))
     fig = atlas_grid_figure(image, icons, boxes, attributions=att, class_names=CLASSES, title="one image")
     chapter_page(fig, tmp_path / "index.html")
@@ -290,7 +290,7 @@ def test_activation_grid_hover_outlines_the_patch(browser, tmp_path):
                 const info = [...doc.all_models].find(m => m.tags && m.tags.includes('tl-atlas-grid-info'));
                 const src = [...doc.all_models].find(m => m.data && m.data.w && m.data.x && m.data.x.length === 1);
                 return {info: info.text, x: src.data.x[0], y: src.data.y[0], w: src.data.w[0], h: src.data.h[0]}; })()""")
-            y0, x0, y1, x1 = boxes[i, j]
+            y0, y1, x0, x1 = boxes[i, j]
             assert box["x"] == pytest.approx((x0 + x1) / 2) and box["w"] == pytest.approx(x1 - x0)
             assert box["y"] == pytest.approx((y0 + y1) / 2) and box["h"] == pytest.approx(y1 - y0)
             assert CLASSES[int(np.argmax(att[i, j]))] in box["info"]

@@ -64,7 +64,7 @@ def _centre(model: torch.nn.Module, layer: str, size: int) -> tuple[int, int] | 
 
 
 def cell_icons(model: torch.nn.Module, layer: str, vectors, *, power: float = 1.0, seeds=(0, 1),
-               steps: int = 128, size: int = 32, icon_size: int | None = None, chunk: int = 256,
+               steps: int = 128, size: int = 32, icon_size: int | None = None, chunk: int = 128,
                whiten: np.ndarray | None = None, lr: float = 0.05) -> Icons:
     """Icons of the rows of ``vectors`` (``M×C`` directions of ``layer``; see the module docstring).
 

@@ -14,6 +14,7 @@ returns the result.
 
 from __future__ import annotations
 
+import inspect
 import json
 import time
 from dataclasses import dataclass, field
@@ -98,9 +99,13 @@ def cached_attribute(model, images: np.ndarray, acts: Activations, *, relax: boo
 
 def cached_icons(model, layer: str, vectors: np.ndarray, *, cache: bool = True, **kw) -> Icons:
     """:func:`~tourlib.atlas.icons.cell_icons`, cached by model, layer, directions and every keyword."""
+    bound = inspect.signature(cell_icons).bind(model, layer, vectors, **kw)
+    bound.apply_defaults()                 # the key holds every setting, defaults included
+    settings = {k: v for k, v in bound.arguments.items() if k not in ("model", "layer", "vectors")}
     config = {"code": ATLAS_CODE_VERSION, "model": model_fingerprint(model), "layer": layer,
               "vectors": array_fingerprint(np.asarray(vectors, np.float32)),
-              "kw": {k: (array_fingerprint(np.asarray(v)) if isinstance(v, np.ndarray) else v) for k, v in kw.items()}}
+              "kw": {k: (array_fingerprint(np.asarray(v)) if isinstance(v, np.ndarray) else
+                         [int(x) for x in np.atleast_1d(v)] if k == "seeds" else v) for k, v in settings.items()}}
 
     def compute():
         ic = cell_icons(model, layer, vectors, **kw)

@@ -429,7 +429,8 @@ def atlas_grid_figure(image, icons, boxes, *, attributions, class_names, title: 
     """One image beside the ``H×W`` grid of icons of its activations (one per spatial position).
 
     ``image``: ``h×w×3`` uint8; ``icons``: ``H×W×S×S×3`` uint8; ``boxes``: ``H×W×4`` receptive-field
-    boxes ``(y0, x0, y1, x1)`` in image pixels (``y`` down, ``y1``/``x1`` exclusive);
+    boxes ``(y0, y1, x0, x1)`` in image pixels (``y`` down, ``y1``/``x1`` exclusive; the order of
+    :func:`tourlib.featvis.examples.receptive_field` and :func:`tourlib.atlas.receptive_boxes`);
     ``attributions``: ``H×W×K`` (each position's attribution to each class). Hovering or tapping a
     position outlines its box on the image and lists its ``top`` classes. A Bokeh layout.
     """
@@ -449,7 +450,8 @@ def atlas_grid_figure(image, icons, boxes, *, attributions, class_names, title: 
     H, W, S = icons.shape[:3]
     boxes = np.asarray(boxes, dtype=np.float64)
     if boxes.shape != (H, W, 4):
-        raise ValueError(f"boxes must be H×W×4 = {(H, W, 4)} (y0, x0, y1, x1 per position), got {boxes.shape}")
+        raise ValueError(f"boxes must be H×W×4 = {(H, W, 4)} (y0, y1, x0, x1 per position), got {boxes.shape}")
+    boxes = boxes[..., [0, 2, 1, 3]]        # → (y0, x0, y1, x1), the order drawn below
     att = np.asarray(attributions, dtype=np.float64)
     K = len(class_names)
     if att.shape != (H, W, K):
