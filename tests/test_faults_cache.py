@@ -211,3 +211,20 @@ def test_a_malformed_embedding_entry_is_computed_again():
     assert len(calls) == 2
     np.testing.assert_array_equal(cached_series("pca", config, compute), good)
     assert len(calls) == 2, "the replaced entry is used"
+
+
+def test_an_embedding_of_any_width_is_a_cache_hit():
+    """A 15-D (or 1-D) layer UMAP is read back, not recomputed on every call."""
+    from tourlib.embed.cache import cached_series
+
+    for width in (1, 15):
+        calls = []
+
+        def compute(width=width):
+            calls.append(1)
+            return np.ones((1, 4, width), np.float32)
+
+        config = {"n_components": width, "test": "width"}
+        cached_series("layer-umap", config, compute)
+        assert cached_series("layer-umap", config, compute).shape == (1, 4, width)
+        assert len(calls) == 1

@@ -4,7 +4,8 @@ For a layer whose output is a map ``C×H×W``, image ``i`` contributes the ``C``
 at one position ``(y_i, x_i)`` drawn uniformly from the interior
 ``margin ≤ y < H − margin``, ``margin ≤ x < W − margin`` (positions at the border
 see the zero padding, which the article avoided). The draw comes from
-``numpy.random.default_rng(seed)``, so the same seed picks the same positions.
+``numpy.random.default_rng(seed)``, all ``N`` positions at once, so the same seed picks
+the same positions whatever the batch size.
 A vector layer (``N×C``) has no positions: every image gives its one vector.
 """
 
@@ -18,7 +19,7 @@ import torch
 from ..nets.hooks import _check_layers
 from ..nets.inputs import images_to_tensor
 
-__all__ = ["Activations", "collect", "layer_map"]
+__all__ = ["Activations", "collect", "collect_layers", "every_position", "layer_map", "layer_maps"]
 
 
 @dataclass(frozen=True)
@@ -33,16 +34,23 @@ class Activations:
 
 
 @torch.no_grad()
-def layer_map(model: torch.nn.Module, x: torch.Tensor, layer: str) -> torch.Tensor:
-    """The output of submodule ``layer`` for the float batch ``x`` (taken with a forward hook)."""
+def layer_maps(model: torch.nn.Module, x: torch.Tensor, layers) -> dict[str, torch.Tensor]:
+    """The outputs of the submodules ``layers`` for the float batch ``x`` (forward hooks; one pass)."""
     modules = dict(model.named_modules())
     kept = {}
-    handle = modules[layer].register_forward_hook(lambda _m, _i, y: kept.__setitem__("y", y))
+    handles = [modules[name].register_forward_hook(lambda _m, _i, y, name=name: kept.__setitem__(name, y))
+               for name in layers]
     try:
         model(x)
     finally:
-        handle.remove()
-    return kept["y"]
+        for h in handles:
+            h.remove()
+    return kept
+
+
+def layer_map(model: torch.nn.Module, x: torch.Tensor, layer: str) -> torch.Tensor:
+    """The output of submodule ``layer`` for the float batch ``x`` (taken with a forward hook)."""
+    return layer_maps(model, x, [layer])[layer]
 
 
 def collect(model: torch.nn.Module, images: np.ndarray, layer: str, *, seed: int, margin: int = 1,
@@ -55,31 +63,80 @@ def collect(model: torch.nn.Module, images: np.ndarray, layer: str, *, seed: int
         For an unknown layer, a seed that is not a non-negative int, or a map too small
         to have an interior at this ``margin`` (the message gives the map size).
     """
-    _check_layers(model, [layer])
+    return collect_layers(model, images, [layer], seed=seed, margin=margin, batch_size=batch_size)[layer]
+
+
+def collect_layers(model: torch.nn.Module, images: np.ndarray, layers, *, seed: int, margin: int = 1,
+                   batch_size: int = 250) -> dict[str, Activations]:
+    """:func:`collect` at several layers in one forward pass per batch: layer → :class:`Activations`.
+
+    Each layer draws its positions from its own ``default_rng(seed)``, so
+    ``collect_layers(..., [a, b], seed=s)[b]`` equals ``collect(..., b, seed=s)``.
+    """
+    layers = list(layers)
+    _check_layers(model, layers)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
     if isinstance(margin, bool) or not isinstance(margin, (int, np.integer)) or margin < 0:
         raise ValueError(f"margin must be an int ≥ 0, got {margin!r}")
     model.eval()
     device = next(model.parameters()).device
-    rng = np.random.default_rng(seed)
-    values, positions = [], []
-    size = (0, 0)
+    rngs = {name: np.random.default_rng(seed) for name in layers}
+    values = {name: [] for name in layers}
+    positions = {name: [] for name in layers}
+    sizes = {name: (0, 0) for name in layers}
+    drawn = {}
     for start in range(0, len(images), batch_size):
         x = images_to_tensor(images[start:start + batch_size], device)
-        y = layer_map(model, x, layer)
-        if y.ndim == 2:
-            values.append(y.cpu().numpy())
-            positions.append(np.full((len(y), 2), -1, np.int64))
-            continue
-        h, w = y.shape[-2:]
-        size = (int(h), int(w))
-        if h <= 2 * margin or w <= 2 * margin:
-            raise ValueError(f"layer {layer!r} has {h}×{w} positions: no interior at margin {margin}; "
-                             "use a smaller margin or an earlier layer")
-        ys = rng.integers(margin, h - margin, len(y))
-        xs = rng.integers(margin, w - margin, len(y))
-        values.append(y[torch.arange(len(y)), :, torch.from_numpy(ys), torch.from_numpy(xs)].cpu().numpy())
-        positions.append(np.stack([ys, xs], axis=1))
-    return Activations(layer, np.concatenate(values).astype(np.float32), np.concatenate(positions),
-                       np.arange(len(images), dtype=np.int64), size)
+        maps = layer_maps(model, x, layers)
+        for name in layers:
+            y = maps[name]
+            if y.ndim == 2:
+                values[name].append(y.cpu().numpy())
+                positions[name].append(np.full((len(y), 2), -1, np.int64))
+                continue
+            h, w = y.shape[-2:]
+            sizes[name] = (int(h), int(w))
+            if h <= 2 * margin or w <= 2 * margin:
+                raise ValueError(f"layer {name!r} has {h}×{w} positions: no interior at margin {margin}; "
+                                 "use a smaller margin or an earlier layer")
+            if name not in drawn:   # all positions at once: the same for any batch size
+                drawn[name] = (rngs[name].integers(margin, h - margin, len(images)),
+                               rngs[name].integers(margin, w - margin, len(images)))
+            ys, xs = (d[start:start + len(y)] for d in drawn[name])
+            values[name].append(y[torch.arange(len(y)), :, torch.from_numpy(ys), torch.from_numpy(xs)].cpu().numpy())
+            positions[name].append(np.stack([ys, xs], axis=1))
+    ids = np.arange(len(images), dtype=np.int64)
+    return {name: Activations(name, np.concatenate(values[name]).astype(np.float32), np.concatenate(positions[name]),
+                              ids, sizes[name]) for name in layers}
+
+
+def every_position(model: torch.nn.Module, image: np.ndarray, layer: str) -> Activations:
+    """The activation at every position of ``layer`` for one image (``H×W×3`` uint8): an activation grid.
+
+    Row ``k`` is position ``(k // W, k % W)``, row-major; ``image`` of every row is 0.
+    """
+    _check_layers(model, [layer])
+    image = np.asarray(image)
+    if image.dtype != np.uint8 or image.ndim != 3:
+        raise ValueError(f"image must be one H×W×3 uint8 image, got {image.dtype} {image.shape}")
+    model.eval()
+    y = layer_map(model, images_to_tensor(image[None], next(model.parameters()).device), layer)
+    if y.ndim != 4:
+        raise ValueError(f"layer {layer!r} is a vector layer: it has no positions to grid")
+    h, w = y.shape[-2:]
+    values = y[0].permute(1, 2, 0).reshape(h * w, -1).cpu().numpy().astype(np.float32)
+    pos = np.stack(np.divmod(np.arange(h * w), w), axis=1).astype(np.int64)
+    return Activations(layer, values, pos, np.zeros(h * w, np.int64), (int(h), int(w)))
+
+
+def receptive_boxes(model: torch.nn.Module, layer: str, map_size: tuple[int, int], *, size: int = 32) -> np.ndarray:
+    """``H×W×4`` input boxes ``(y0, y1, x0, x1)`` (end exclusive) seen by each position of ``layer``.
+
+    Measured for every position with :func:`tourlib.featvis.examples.receptive_field`.
+    """
+    from ..featvis.examples import receptive_field
+
+    h, w = map_size
+    return np.array([[receptive_field(model, layer, (y, x), size=size) for x in range(w)] for y in range(h)],
+                    dtype=np.int64)

@@ -8,6 +8,10 @@ gradient back as if the pooling were an average, spreading it evenly over the wi
 
     forward:  y = maxpool(x)          backward:  ∂L/∂x = avgpool_backward(∂L/∂y)
 
+The linearisation is the same in both directions: reverse mode passes the gradient
+back through average pooling's transpose, forward mode (``jvp``, used by
+:func:`tourlib.atlas.attribute`) pushes a tangent ``t`` forward as ``avgpool(t)``.
+
 Implemented as a :class:`torch.autograd.Function` and swapped in for every
 ``nn.MaxPool2d`` (and the zoo's global max pool) inside :func:`relaxed_max_pooling`,
 a context manager that restores the modules' forward methods when it exits.
@@ -43,6 +47,11 @@ class MaxForwardAvgBackward(torch.autograd.Function):
             (g,) = torch.autograd.grad(out, probe, grad)
         return g, None, None, None
 
+    @staticmethod
+    def jvp(ctx, tangent, *_):
+        kernel_size, stride, padding = ctx.args
+        return F.avg_pool2d(tangent, kernel_size, stride, padding, count_include_pad=False)
+
 
 class _GlobalMaxAvgBackward(torch.autograd.Function):
     """Global max over positions forward; backward spreads the gradient evenly over all positions."""
@@ -56,6 +65,10 @@ class _GlobalMaxAvgBackward(torch.autograd.Function):
     def backward(ctx, grad):
         n, c, h, w = ctx.shape
         return grad[:, :, None, None].expand(n, c, h, w) / (h * w)
+
+    @staticmethod
+    def jvp(ctx, tangent):
+        return tangent.mean(dim=(2, 3))
 
 
 @contextlib.contextmanager

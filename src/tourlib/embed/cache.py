@@ -37,7 +37,8 @@ def cached_series(method: str, config: Mapping[str, Any], compute: Callable[[], 
     stored = load_npz(path)
     if stored is not None and "embedding" in stored and str(stored.get("config")) == text:
         emb = stored["embedding"]
-        if emb.ndim == 3 and emb.shape[2] == 2 and emb.dtype.kind == "f" and np.isfinite(emb).all():
+        width = int(config.get("n_components", 2))   # layer UMAPs may have 15 (or 1) dimensions
+        if emb.ndim == 3 and emb.shape[2] == width and emb.dtype.kind == "f" and np.isfinite(emb).all():
             return emb
         # malformed entry (wrong shape or dtype, NaN): compute again and replace it
     result = compute()

@@ -14,8 +14,11 @@
 ``image_grid``  rows of images as one figure (image strips); ``hover_grid`` with hover strips
 ``image_slider`` frames of images under a slider (steps of an optimisation, an interpolation)
 ``run_tours``   the book's training, softmax and attack tours of a run's data bundle
+``atlas_figure`` the activation atlas: icons of grids coarse to fine, zoom switches the level, hover,
+                class focus (``js/atlas_figure.js``); ``atlas_grid_figure`` one image's activation grid
 """
 
+from .atlas_figure import atlas_figure, atlas_grid_figure
 from .embed import FigureOutput, load_live, on_ready, save_html, show, standalone_html
 from .export import export_gif, export_png, render_frame
 from .live import TourView, tour_view
@@ -26,7 +29,8 @@ from .network_figure import network_figure
 from .tour_figure import layer_tour_figure, tour_figure
 
 __all__ = [
-    "FigureOutput", "TourView", "export_gif", "export_png", "image_scatter", "load_live", "method_epoch_grid",
-    "on_ready", "polytope_tour", "render_frame", "save_html", "show", "small_multiples", "standalone_html",
+    "FigureOutput", "TourView", "atlas_figure", "atlas_grid_figure", "export_gif", "export_png", "image_scatter",
+    "load_live", "method_epoch_grid", "on_ready", "polytope_tour", "render_frame", "save_html", "show",
+    "small_multiples", "standalone_html",
     "tour_figure", "tour_view", "layer_tour_figure", "network_figure",
 ]
