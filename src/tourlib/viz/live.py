@@ -48,8 +48,9 @@ def find_state(layout: LayoutDOM) -> TourState:
 class TourView:
     """A tour figure plus its live state (see module doc).
 
-    ``TourView(layout)`` wraps a layout from :func:`tour_figure`; :func:`tour_view` builds both
-    and also keeps the data, so :meth:`export_png` can draw the current view.
+    ``TourView(layout)`` wraps a layout from :func:`tour_figure`; :func:`tour_view` builds both.
+    :meth:`export_png` / :meth:`export_gif` draw the view on screen from the figure's own settings
+    and embedded points (:mod:`tourlib.viz.export`).
     """
 
     def __init__(self, layout: LayoutDOM, *, data: dict | None = None, presets: dict | None = None):
