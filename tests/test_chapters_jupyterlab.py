@@ -408,3 +408,29 @@ def test_layers_live_section_syncs_its_sliders_and_reads_the_view(book_lab, brow
     finally:
         context.close()
     assert log.blocked == [], f"outside requests: {log.blocked[:5]}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_activation_atlas_live_section_rebuilds_a_class_atlas(book_lab, browser, artifacts_dir):
+    """The atlas chapter run top to bottom in a live kernel; its live section rebuilds the atlas of one
+    class at the chosen grid size and shows it as a new atlas figure."""
+    context, page, log = _open_chapter(book_lab, browser, "activation-atlas")
+    try:
+        _run_all(page)
+        _button(page, "rebuild").wait_for(timeout=1_200_000)
+        page.wait_for_function("document.body.innerText.includes('Idle')", timeout=1_200_000)
+        before = page.evaluate("window.tourlib && tourlib.AtlasFigure ? tourlib.AtlasFigure.instances.length : 0")
+        page.locator(".jp-Notebook .widget-dropdown", has_text="class").last.locator("select").select_option("ship")
+        _button(page, "rebuild").click()
+        out = _live_output(page)
+        _wait_for_text(out, "seconds per stage", timeout=600_000)
+        page.wait_for_function(f"tourlib.AtlasFigure.instances.length > {before} && "
+                               "tourlib.AtlasFigure.instances.at(-1).levels.every(l => l.ready)", timeout=120_000)
+        assert "conv5, ship: " in out.inner_text()
+        out.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts_dir / "live_activation_atlas.png"))
+    finally:
+        context.close()
+    assert log.blocked == [], f"outside requests: {log.blocked[:5]}"
+
