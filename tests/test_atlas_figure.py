@@ -15,7 +15,7 @@ from bokeh.models import Plot
 from PIL import Image
 
 from atlas_fake import CLASSES, fake_atlas
-from tourlib.viz.atlas_figure import (atlas_bytes, atlas_figure, atlas_grid_figure, atlas_payload, example_choice,
+from tourlib.viz.atlas_figure import (atlas_bytes, atlas_figure, atlas_grid_figure, atlas_payload, atlas_row, example_choice,
                                       focus_alpha, icon_scale)
 from tourlib.viz.embed import js_bundle, js_for_model, standalone_html
 
@@ -252,3 +252,15 @@ def test_focus_alpha_is_bounded_and_peaks_at_the_strongest_cell(atlas):
         assert a.min() >= 0.06 - 1e-12 and a.max() <= 1 + 1e-12
         assert a[np.argmax(att[:, c])] == pytest.approx(1.0)
         assert np.all(a[att[:, c] <= 0] == pytest.approx(0.06))
+
+
+def test_atlas_row_lets_its_figures_wrap_below_a_minimum_width():
+    grids, icons, images, *_ = fake_atlas(sizes=(4,), n=200, S=8, seed=0)
+    figs = [atlas_figure(grids, icons, class_names=CLASSES, size=300) for _ in range(2)]
+    r = atlas_row(figs, min_width=250)
+    assert r.styles["flex-wrap"] == "wrap" and list(r.children) == figs
+    assert all(f.styles["min-width"] == "250px" and f.styles["max-width"] == "300px" for f in figs)
+    with pytest.raises(ValueError, match="at least one figure"):
+        atlas_row([])
+    with pytest.raises(ValueError, match="min_width"):
+        atlas_row(figs, min_width=10)

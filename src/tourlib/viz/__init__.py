@@ -18,7 +18,7 @@
                 class focus (``js/atlas_figure.js``); ``atlas_grid_figure`` one image's activation grid
 """
 
-from .atlas_figure import atlas_figure, atlas_grid_figure
+from .atlas_figure import atlas_figure, atlas_grid_figure, atlas_row
 from .embed import FigureOutput, load_live, on_ready, save_html, show, standalone_html
 from .export import export_gif, export_png, render_frame
 from .live import TourView, tour_view
@@ -29,7 +29,7 @@ from .network_figure import network_figure
 from .tour_figure import layer_tour_figure, tour_figure
 
 __all__ = [
-    "FigureOutput", "TourView", "atlas_figure", "atlas_grid_figure", "export_gif", "export_png", "image_scatter",
+    "FigureOutput", "TourView", "atlas_figure", "atlas_grid_figure", "atlas_row", "export_gif", "export_png", "image_scatter",
     "load_live", "method_epoch_grid", "on_ready", "polytope_tour", "render_frame", "save_html", "show",
     "small_multiples", "standalone_html",
     "tour_figure", "tour_view", "layer_tour_figure", "network_figure",

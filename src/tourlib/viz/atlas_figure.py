@@ -502,3 +502,21 @@ def atlas_grid_figure(image, icons, boxes, *, attributions, class_names, title: 
         items.insert(0, Div(text=html.escape(str(title)), styles={**_TEXT, "font-weight": "600"}))
     layout = column(*items, sizing_mode="stretch_width", styles={"max-width": f"{2 * size + 16}px"})
     return require_js(layout, "atlas_figure")
+
+
+def atlas_row(figures, *, min_width: int = 240):
+    """Atlas figures side by side that wrap, one under the other, where the column is too narrow.
+
+    Each figure may shrink to ``min_width`` CSS pixels (its own ``size`` is its widest); below that
+    the row wraps, so on a phone the figures stack and the page stays as wide as the screen.
+    """
+    from bokeh.layouts import row
+
+    figures = list(figures)
+    if not figures:
+        raise ValueError("atlas_row needs at least one figure")
+    if isinstance(min_width, bool) or not isinstance(min_width, int) or min_width < 100:
+        raise ValueError(f"min_width must be an int ≥ 100 (CSS pixels), got {min_width!r}")
+    for f in figures:
+        f.styles = {**(f.styles or {}), "flex": f"1 1 {min_width}px", "min-width": f"{min_width}px"}
+    return row(*figures, sizing_mode="stretch_width", styles={"flex-wrap": "wrap", "gap": "8px"})
