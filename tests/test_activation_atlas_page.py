@@ -48,7 +48,12 @@ def test_the_chapter_atlases_zoom_focus_and_hover(built_book, browser):
             sel.select_option("all")
             tab.wait_for_timeout(300)
             assert min(tab.evaluate(f"Array.from({MAIN}.alphas[{MAIN}.level])")) == 1
-            # hover the most populated drawn cell: a tooltip with three classes
+            # hover a drawn cell of the coarse level, with the figure on screen: a tooltip with three classes
+            tab.get_by_role("button", name="reset").first.click()
+            settle(tab)
+            top = tab.evaluate(f"{MAIN}.frameRect().top")
+            tab.evaluate(f"window.scrollBy(0, {top} - 80)")
+            tab.wait_for_timeout(300)
             m = tab.evaluate(f"(() => {{ const I = {MAIN}; const d = I.drawn; return d[Math.floor(d.length / 2)]; }})()")
             c = tab.evaluate(f"(() => {{ const I = {MAIN}; const q = I.centre(I.level, {m}); return I.toClient(q.x, q.y); }})()")
             tab.mouse.move(c["x"], c["y"])
@@ -58,4 +63,4 @@ def test_the_chapter_atlases_zoom_focus_and_hover(built_book, browser):
             assert len(names) == 3
         finally:
             context.close()
-    assert log.errors == [] and log.blocked == []
+    assert log.errors == [] and log.blocked == [], (log.errors, log.blocked)
