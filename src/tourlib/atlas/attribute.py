@@ -36,7 +36,7 @@ def logits_of(model: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
 
 
 def attribute(model: torch.nn.Module, images: np.ndarray, acts: Activations, *, relax: bool = True,
-              batch_size: int = 250) -> np.ndarray:
+              batch_size: int = 100) -> np.ndarray:
     """``N×K`` attributions of the collected activations ``acts`` to each of the ``K`` class logits.
 
     ``images`` are the images ``acts`` was collected from (``acts.image`` indexes them).

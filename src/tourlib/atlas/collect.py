@@ -54,7 +54,7 @@ def layer_map(model: torch.nn.Module, x: torch.Tensor, layer: str) -> torch.Tens
 
 
 def collect(model: torch.nn.Module, images: np.ndarray, layer: str, *, seed: int, margin: int = 1,
-            batch_size: int = 250) -> Activations:
+            batch_size: int = 100) -> Activations:
     """One activation per image at ``layer`` (see the module docstring).
 
     Raises
@@ -67,7 +67,7 @@ def collect(model: torch.nn.Module, images: np.ndarray, layer: str, *, seed: int
 
 
 def collect_layers(model: torch.nn.Module, images: np.ndarray, layers, *, seed: int, margin: int = 1,
-                   batch_size: int = 250) -> dict[str, Activations]:
+                   batch_size: int = 100) -> dict[str, Activations]:
     """:func:`collect` at several layers in one forward pass per batch: layer → :class:`Activations`.
 
     Each layer draws its positions from its own ``default_rng(seed)``, so

@@ -110,7 +110,7 @@ class PatchResult:
 
 
 def patch_attack(model: torch.nn.Module, images, patch, target: int, *, sizes=(8, 12, 16),
-                 batch: int = 500) -> PatchResult:
+                 batch: int = 100) -> PatchResult:
     """Paste ``patch`` at every size and corner into ``images``; which flip to class ``target``.
 
     ``patch`` is an image (``h×w×3``) resized to each size, or a callable
