@@ -127,7 +127,8 @@ def measure(chapter: Path, timeout: int, cells: bool = False) -> dict:
             n, secs = pressed[0].split()[1:] if pressed else (0, "nan")
             out["buttons"], out["button"] = int(n), float(secs)
         except Exception as exc:  # report and go on with the next chapter
-            out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:160]
+            lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+            out["error"] = f"{type(exc).__name__}: {lines[-1] if lines else ''}"[:200]   # the error, not the cell
         out["to controls"] = to_controls
         kids.stop.set()
         out["peak MB"] = _hwm_mb(pid) + kids.peak

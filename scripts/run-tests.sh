@@ -16,4 +16,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     exit 1
   fi
 fi
-python -m pytest "$@"
+# Two workers (pytest-xdist): the tests that read the built book run on one of them (it builds the book
+# first), everything else on the other meanwhile. TOURBOOK_TEST_WORKERS=0 runs the suite in one process.
+workers=${TOURBOOK_TEST_WORKERS:-2}
+if [ "$workers" = 0 ]; then
+  python -m pytest "$@"
+else
+  python -m pytest -n "$workers" --dist loadgroup "$@"
+fi

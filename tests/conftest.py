@@ -41,13 +41,41 @@ def browser():
         b.close()
 
 
+BOOK_GROUP = "built-book"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests that read the built book run first and, under pytest-xdist's ``--dist loadgroup``
+    (``scripts/run-tests.sh`` runs two workers), on one worker: it builds the book, the longest step of
+    a cold run, while the other worker runs the rest of the suite."""
+    book = [item for item in items if "built_book" in getattr(item, "fixturenames", ())]
+    for item in book:
+        item.add_marker(pytest.mark.xdist_group(BOOK_GROUP))
+    chosen = set(map(id, book))
+    items[:] = book + [item for item in items if id(item) not in chosen]
+
+
 @pytest.fixture(scope="session")
 def built_book() -> Path:
-    """The built HTML book: runs scripts/build-book.sh (execution is cached, so a rebuild is quick)."""
-    if os.environ.get("TOURBOOK_REUSE_BUILD") == "1" and (REPO / "_build/html/index.html").exists():
-        return REPO / "_build" / "html"
-    result = subprocess.run(["bash", str(REPO / "scripts" / "build-book.sh")], cwd=REPO,
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.fail(f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
-    return REPO / "_build" / "html"
+    """The built HTML book: runs scripts/build-book.sh (execution is cached, so a rebuild is quick).
+
+    One build per test run, also with several xdist workers: the build holds a lock, and a worker that
+    finds this run's build finished (a stamp naming the run) reuses it instead of building again."""
+    from filelock import FileLock
+
+    html = REPO / "_build" / "html"
+    if os.environ.get("TOURBOOK_REUSE_BUILD") == "1" and (html / "index.html").exists():
+        return html
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid-{os.getpid()}"
+    stamp = REPO / "_build" / ".tests-built-by"
+    (REPO / "_build").mkdir(exist_ok=True)
+    with FileLock(str(REPO / "_build" / ".tests-build.lock")):
+        if stamp.exists() and stamp.read_text() == run and (html / "index.html").exists():
+            return html
+        stamp.unlink(missing_ok=True)
+        result = subprocess.run(["bash", str(REPO / "scripts" / "build-book.sh")], cwd=REPO,
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            pytest.fail(f"book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+        stamp.write_text(run)
+    return html

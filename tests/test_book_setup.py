@@ -72,6 +72,27 @@ def test_live_section_static_and_live(capsys):
         live_section({"k": object()}, lambda v: None, static=False, display=False)
 
 
+def test_busy_is_a_status_line_that_never_clears_what_the_run_printed():
+    """While ``run`` runs the status line says ``busy``; afterwards it is empty, and the output area is not
+    cleared after the run started (a run's printed lines stay), also when the run fails."""
+    seen = []
+    s = live_section({"k": 1}, lambda v: seen.append(s.status.value), static=False, display=False,
+                     busy="working…")
+    clears = []
+    s.output.clear_output = lambda *a, **k: clears.append(tuple(seen))
+    s.buttons["run"].click()
+    assert seen == ["working…"] and s.status.value == ""
+    assert clears == [()]                      # cleared once, before the run, never after it
+    assert s.status in s.box.children[-3].children
+
+    def fail(values):
+        raise RuntimeError("boom")
+
+    s2 = live_section({"k": 1}, fail, static=False, display=False, busy="working…")
+    s2.buttons["run"].click()                  # the button's callback logs the error (ipywidgets)
+    assert s2.status.value == "" and s2.shown is None
+
+
 def test_a_cell_ending_in_live_section_shows_the_section_once_not_a_repr():
     """The value of a cell ``live_section(...)`` is displayed by IPython: in the same cell it shows nothing
     more; evaluated again in a later cell it shows the controls again."""

@@ -434,3 +434,93 @@ def test_activation_atlas_live_section_rebuilds_a_class_atlas(book_lab, browser,
         context.close()
     assert log.blocked == [], f"outside requests: {log.blocked[:5]}"
 
+
+
+def _set_slider(page, name, value):
+    """Type ``value`` into the readout of the last slider named ``name``, as a reader does."""
+    page.locator(".jp-Notebook .widget-slider", has_text=name).last.locator(".widget-readout").fill(str(value))
+    page.keyboard.press("Enter")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_adversarial_live_section_reruns_the_attack_on_a_new_tour(book_lab, browser, artifacts_dir):
+    """The adversarial chapter run top to bottom in a live kernel; **run** re-runs the targeted attack with
+    the chosen settings and shows its softmax tour (one frame per attack step)."""
+    import re
+
+    context, page, log = _open_chapter(book_lab, browser, "adversarial")
+    try:
+        _run_all(page)
+        _button(page, "run").wait_for(timeout=900_000)
+        page.wait_for_function("document.body.innerText.includes('Idle')", timeout=900_000)
+        _set_slider(page, "steps", 12)
+        before = _figures(page)
+        _button(page, "run").click()
+        out = _live_output(page)
+        _wait_for_text(out, " reach 0", timeout=600_000)
+        _new_figure(page, before)
+        reached, attacked = map(int, re.search(r"(\d+) of (\d+) reach 0", out.inner_text()).groups())
+        assert 0 <= reached <= attacked and attacked > 0
+        # one tour point per attacked image, one stored step per attack step and the start
+        assert page.evaluate(f"[{LAST}.panels[0].n, {LAST}.panels[0].T]") == [attacked, 13]
+        out.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts_dir / "live_adversarial.png"))
+    finally:
+        context.close()
+    assert log.blocked == [], f"outside requests: {log.blocked[:5]}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_umap_tour_live_section_embeds_the_chosen_classes_and_reads_the_view(book_lab, browser, artifacts_dir):
+    """The UMAP chapter run top to bottom in a live kernel; **embed and tour** re-embeds every layer for the
+    chosen classes, and **read the view** prints the 15-D view dragged in the page."""
+    context, page, log = _open_chapter(book_lab, browser, "umap-tour")
+    try:
+        _run_all(page)
+        _button(page, "embed and tour").wait_for(timeout=900_000)
+        page.wait_for_function("document.body.innerText.includes('Idle')", timeout=900_000)
+        page.locator(".jp-Notebook .widget-select-multiple", has_text="classes").last.locator("select") \
+            .select_option(["cat", "dog"])
+        _set_slider(page, "n_neighbors", 10)
+        before = _figures(page)
+        _button(page, "embed and tour").click()
+        _new_figure(page, before, timeout=900_000)
+        out = _live_output(page)
+        assert "for 120 images" in out.inner_text()          # 60 test images of each of the two classes
+        assert page.evaluate(f"{LAST}.panels[0].n") == 120 and page.evaluate(f"{LAST}.d") == 15
+        _drag_axis_handle(page, 2)
+        _read_view_matches_page(page)
+        assert "handles: " in _live_notes(page).inner_text()
+        page.screenshot(path=str(artifacts_dir / "live_umap_tour.png"))
+    finally:
+        context.close()
+    assert log.blocked == [], f"outside requests: {log.blocked[:5]}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_feature_visualization_live_section_renders_four_images(book_lab, browser, artifacts_dir):
+    """The feature-visualization chapter run top to bottom in a live kernel; **render** optimises four
+    images for the chosen channel and shows them, with the objective of each."""
+    import re
+
+    context, page, log = _open_chapter(book_lab, browser, "feature-visualization")
+    try:
+        _run_all(page)
+        _button(page, "render").wait_for(timeout=900_000)
+        page.wait_for_function("document.body.innerText.includes('Idle')", timeout=900_000)
+        _set_slider(page, "steps", 32)
+        _button(page, "render").click()
+        out = _live_output(page)
+        _wait_for_text(out, "objective per image", timeout=600_000)
+        values = re.search(r"objective per image: \[([^\]]*)\]", out.inner_text()).group(1).split()
+        assert len(values) == 4 and all(float(x) == float(x) for x in values)
+        page.wait_for_function("([el]) => el.querySelector('.bk-Figure, .bk-root, canvas, img')",
+                               arg=[out.element_handle()], timeout=120_000)
+        out.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts_dir / "live_feature_visualization.png"))
+    finally:
+        context.close()
+    assert log.blocked == [], f"outside requests: {log.blocked[:5]}"

@@ -23,6 +23,7 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
+from ..memory import release_memory
 from ..store import array_fingerprint, cache_dir, config_hash, load_npz, try_save_npz
 from .attribute import attribute
 from .collect import Activations, collect_layers
@@ -57,13 +58,16 @@ def model_fingerprint(model: torch.nn.Module) -> str:
 
 def _cached(kind: str, config: dict, compute: Callable[[], dict], cache: bool) -> dict:
     if not cache:
-        return compute()
+        result = compute()
+        release_memory()
+        return result
     text = json.dumps(config, sort_keys=True, default=str)
     path = cache_dir("atlas") / f"{kind}-{config_hash(config)}.npz"
     stored = load_npz(path)
     if stored is not None and str(stored.pop("config", "")) == text:
         return stored
     result = compute()
+    release_memory()                    # the stage's freed buffers back to the system (tourlib.memory)
     try_save_npz(path, what=f"the atlas {kind}", config=np.array(text), **result)
     return result
 

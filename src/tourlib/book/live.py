@@ -32,7 +32,8 @@ STATIC_NOTE = ("*Run this page live to use these controls (the rocket button at 
 class LiveSection:
     """The live section's parts: ``controls`` (name → widget), ``buttons`` (label → button), ``output``,
     ``box`` (the displayed layout), ``shown`` (what the last run returned), ``notes`` (the output area
-    of the action buttons, below ``output``) and ``values()``."""
+    of the action buttons, below ``output``), ``status`` (the busy line beside the buttons) and
+    ``values()``."""
 
     controls: dict
     buttons: dict
@@ -40,6 +41,7 @@ class LiveSection:
     box: Any
     shown: Any = None
     notes: Any = None
+    status: Any = None
     state: dict = field(default_factory=dict)
 
     def values(self) -> dict:
@@ -97,7 +99,8 @@ def live_section(controls: Mapping[str, Any], run: Callable[[dict], Any], *, but
 
     ``run(values)`` computes from the controls' values and returns what to show (a Bokeh figure, a
     widget, anything ``display`` takes) or None; its ``print`` output and errors appear in the output
-    area, after ``busy`` while it runs. ``actions``: more buttons, ``label → f(section)``; what they
+    area and stay there. ``busy``: a status line shown beside the buttons while ``run`` runs (in
+    ``section.status``, outside the output, so clearing it never wipes what the run printed). ``actions``: more buttons, ``label → f(section)``; what they
     print (and their errors) appears in ``section.notes``, below the output, replaced on every press.
     ``on_change``: ``control name → f(section)`` called when that control changes (without re-running);
     ``rerun_on``: control names whose change re-runs. ``run_on_start``: run once when shown.
@@ -131,22 +134,23 @@ def live_section(controls: Mapping[str, Any], run: Callable[[dict], Any], *, but
         buttons[label] = widgets.Button(description=label)
     rows = [widgets.HBox(list(made.values())[i:i + 3]) for i in range(0, len(made), 3)]
     notes = widgets.Output()
-    box = widgets.VBox([*rows, widgets.HBox(list(buttons.values())), out, notes])
-    section = LiveSection(controls=made, buttons=buttons, output=out, box=box, notes=notes)
+    status = widgets.Label(value="")
+    box = widgets.VBox([*rows, widgets.HBox([*buttons.values(), status]), out, notes])
+    section = LiveSection(controls=made, buttons=buttons, output=out, box=box, notes=notes, status=status)
 
     def do_run(_=None):
         out.clear_output()
-        with out:
-            if busy:
-                print(busy)
-            result = run(section.values())
-            if busy:
-                out.clear_output()
-            section.shown = result
-            if result is not None:
-                _show(result)
-            if on_shown is not None:
-                on_shown(section)
+        status.value = busy or ""
+        try:
+            with out:
+                result = run(section.values())
+                section.shown = result
+                if result is not None:
+                    _show(result)
+                if on_shown is not None:
+                    on_shown(section)
+        finally:
+            status.value = ""
 
     go.on_click(do_run)
     def do_action(f):

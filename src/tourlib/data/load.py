@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..memory import release_memory
 from ..store import cache_dir, config_hash, load_npz, try_save_npz
 from .cifar import read_cifar10_batches
 from .dataset import Dataset
@@ -229,6 +230,7 @@ def load_dataset(
                 return result
             # malformed entry (missing array, wrong shape or dtype): decode again and replace it
     images, labels = _decode(spec, split, source)
+    release_memory()                    # decoding's buffers, freed but kept by malloc (tourlib.memory)
     cacheable = _check(spec, split, source, images, labels)
     result = Dataset(images, labels, spec.classes, spec.name, split, source=str(source.paths[0]))
     if path is not None and cacheable:

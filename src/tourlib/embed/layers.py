@@ -27,6 +27,7 @@ from typing import Sequence
 import numpy as np
 
 from ..align.procrustes import procrustes_align
+from ..memory import release_memory
 from ..store import array_fingerprint
 from .cache import cached_series
 
@@ -112,6 +113,8 @@ def _layer_umaps(arrays, seed, p, k, min_dist, metric, chained) -> np.ndarray:
                           init=out[i - 1].astype(np.float64) if inherit else "spectral",
                           random_state=seeds[i], n_jobs=1)
         out[i] = model.fit_transform(x)
+        del model
+        release_memory()                # UMAP's graph and buffers, freed, back to the system (tourlib.memory)
     return out
 
 
