@@ -46,7 +46,12 @@ import gc as _gc, time as _time
 from tourlib.book.live import LiveSection as _LS
 _t0 = _time.perf_counter()
 _n = 0
-for _s in [o for o in _gc.get_objects() if isinstance(o, _LS)]:
+def _is_section(o):
+    try:
+        return isinstance(o, _LS)
+    except ReferenceError:       # a weak proxy whose object is gone
+        return False
+for _s in [o for o in _gc.get_objects() if _is_section(o)]:
     next(iter(_s.buttons.values())).click()
     _n += 1
 print("PRESSED", _n, _time.perf_counter() - _t0)

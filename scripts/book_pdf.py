@@ -42,7 +42,8 @@ STOP_FIGURES_JS = """async (t) => {
   let steady = 0, last = -1;
   for (let i = 0; i < 600 && steady < 8; i++) {        // up to 60 s for the figures to lay out
     const tours = tourList();
-    const laidOut = items === 0 || document.querySelectorAll('.tourlib-figure canvas').length > 0;
+    // every figure's container filled (its canvases are in Bokeh's shadow roots, out of reach here)
+    const laidOut = [...document.querySelectorAll('div.tourlib-figure')].every((d) => d.children.length > 0);
     const ready = laidOut && tours.every((I) => I.ready);
     steady = ready && tours.length === last ? steady + 1 : 0;
     last = tours.length;

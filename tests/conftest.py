@@ -13,6 +13,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from browser import LAUNCH_ARGS, chromium_path  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+# UMAP in the test process (tourlib.embed.umap_process): many small fits, each child would reload UMAP's
+# compiled code; tests/test_embed_umap_process.py checks the child gives the same layouts.
+os.environ.setdefault("TOURBOOK_UMAP_IN_PROCESS", "1")
 ARTIFACTS = REPO / "test-artifacts"
 
 
@@ -44,6 +47,7 @@ def browser():
 BOOK_GROUP = "built-book"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group marks into the test ids
 def pytest_collection_modifyitems(config, items):
     """The tests that read the built book run first and, under pytest-xdist's ``--dist loadgroup``
     (``scripts/run-tests.sh`` runs two workers), on one worker: it builds the book, the longest step of

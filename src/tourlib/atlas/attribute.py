@@ -50,7 +50,7 @@ def attribute(model: torch.nn.Module, images: np.ndarray, acts: Activations, *, 
                          "pass the images the activations were collected from")
     model.eval()
     device = next(model.parameters()).device
-    out = []
+    out = None              # filled in place: appending small rows per batch fragments the heap
     batch = {}
 
     def as_dual(_m, _i, y):
@@ -77,7 +77,11 @@ def attribute(model: torch.nn.Module, images: np.ndarray, acts: Activations, *, 
                 tangent = fwAD.unpack_dual(z).tangent
                 if tangent is None:
                     raise ValueError(f"the logits do not depend on layer {acts.layer!r}")
-                out.append(tangent.cpu().numpy())
+                if out is None:
+                    out = np.empty((len(acts.values), tangent.shape[1]), np.float32)
+                out[sl] = tangent.cpu().numpy()
     finally:
         handle.remove()
-    return np.concatenate(out).astype(np.float32)
+    if out is None:
+        raise ValueError("no activations to attribute: acts is empty")
+    return out

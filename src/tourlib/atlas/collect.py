@@ -82,33 +82,36 @@ def collect_layers(model: torch.nn.Module, images: np.ndarray, layers, *, seed: 
     model.eval()
     device = next(model.parameters()).device
     rngs = {name: np.random.default_rng(seed) for name in layers}
-    values = {name: [] for name in layers}
-    positions = {name: [] for name in layers}
+    # Results go straight into arrays of the final size: appending each batch's small rows between the
+    # large freed maps would fragment the heap and keep hundreds of MB resident (tourlib.memory).
+    values, positions = {}, {}
     sizes = {name: (0, 0) for name in layers}
-    drawn = {}
     for start in range(0, len(images), batch_size):
         x = images_to_tensor(images[start:start + batch_size], device)
         maps = layer_maps(model, x, layers)
+        stop = start + len(x)
         for name in layers:
             y = maps[name]
+            if name not in values:
+                values[name] = np.empty((len(images), y.shape[1]), np.float32)
+                positions[name] = np.full((len(images), 2), -1, np.int64)
+                if y.ndim > 2:
+                    h, w = y.shape[-2:]
+                    sizes[name] = (int(h), int(w))
+                    if h <= 2 * margin or w <= 2 * margin:
+                        raise ValueError(f"layer {name!r} has {h}×{w} positions: no interior at margin {margin}; "
+                                         "use a smaller margin or an earlier layer")
+                    # all positions at once: the same for any batch size
+                    positions[name][:, 0] = rngs[name].integers(margin, h - margin, len(images))
+                    positions[name][:, 1] = rngs[name].integers(margin, w - margin, len(images))
             if y.ndim == 2:
-                values[name].append(y.cpu().numpy())
-                positions[name].append(np.full((len(y), 2), -1, np.int64))
+                values[name][start:stop] = y.cpu().numpy()
                 continue
-            h, w = y.shape[-2:]
-            sizes[name] = (int(h), int(w))
-            if h <= 2 * margin or w <= 2 * margin:
-                raise ValueError(f"layer {name!r} has {h}×{w} positions: no interior at margin {margin}; "
-                                 "use a smaller margin or an earlier layer")
-            if name not in drawn:   # all positions at once: the same for any batch size
-                drawn[name] = (rngs[name].integers(margin, h - margin, len(images)),
-                               rngs[name].integers(margin, w - margin, len(images)))
-            ys, xs = (d[start:start + len(y)] for d in drawn[name])
-            values[name].append(y[torch.arange(len(y)), :, torch.from_numpy(ys), torch.from_numpy(xs)].cpu().numpy())
-            positions[name].append(np.stack([ys, xs], axis=1))
+            ys, xs = (torch.from_numpy(positions[name][start:stop, k]) for k in (0, 1))
+            values[name][start:stop] = y[torch.arange(len(y)), :, ys, xs].cpu().numpy()
+        del maps, x
     ids = np.arange(len(images), dtype=np.int64)
-    return {name: Activations(name, np.concatenate(values[name]).astype(np.float32), np.concatenate(positions[name]),
-                              ids, sizes[name]) for name in layers}
+    return {name: Activations(name, values[name], positions[name], ids, sizes[name]) for name in layers}
 
 
 def every_position(model: torch.nn.Module, image: np.ndarray, layer: str) -> Activations:

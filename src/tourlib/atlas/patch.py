@@ -71,11 +71,11 @@ def paste(images, patch, corner: str) -> np.ndarray:
 
 @torch.no_grad()
 def _predict(model, x: np.ndarray, batch: int) -> np.ndarray:
-    out = []
+    out = np.empty(len(x), np.int64)        # filled in place (no small per-batch arrays to fragment the heap)
     for a in range(0, len(x), batch):
         t = torch.from_numpy(np.ascontiguousarray(x[a:a + batch])).permute(0, 3, 1, 2)
-        out.append(logits_of(model, t).argmax(1).numpy())
-    return np.concatenate(out)
+        out[a:a + batch] = logits_of(model, t).argmax(1).numpy()
+    return out
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ consecutive aligned layers and how faithful each embedding is to its layer.
 from __future__ import annotations
 
 import importlib.metadata
+import os
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -30,6 +31,7 @@ from ..align.procrustes import procrustes_align
 from ..memory import release_memory
 from ..store import array_fingerprint
 from .cache import cached_series
+from .umap_process import run_in_child
 
 __all__ = ["layer_umaps", "normalize_embedding", "procrustes_chain", "align_onto", "pair_rotations", "AlignmentReport", "alignment_report",
            "LAYER_EMBED_VERSION"]
@@ -67,6 +69,7 @@ def layer_umaps(
     metric: str = "euclidean",
     chained: bool = True,
     cache: bool = True,
+    in_process: bool | None = None,
 ) -> np.ndarray:
     """UMAP of every layer to ``n_components`` dimensions: ``L`` arrays ``N×F_l → L×N×p`` float32.
 
@@ -81,6 +84,11 @@ def layer_umaps(
         Start layer ``l ≥ 1`` from layer ``l − 1``'s embedding (else spectral init).
     cache : bool
         Load / save the result in the embedding cache (keyed by the data and every parameter).
+    in_process : bool, optional
+        Fit here instead of in a child process. By default the layers are fitted in one child
+        (:mod:`tourlib.embed.umap_process`), so UMAP's compiled code (about 400 MB) does not stay in
+        this process; the result is the same. Default: ``TOURBOOK_UMAP_IN_PROCESS=1`` in the
+        environment means in this process (faster for many small fits, as in the tests).
     """
     arrays = _check_layers(layers)
     n = len(arrays[0])
@@ -98,8 +106,13 @@ def layer_umaps(
               "data": [array_fingerprint(a) for a in arrays], "seed": int(seed),
               "n_components": int(n_components), "n_neighbors": int(n_neighbors),
               "min_dist": float(min_dist), "metric": str(metric), "chained": bool(chained)}
-    return cached_series("layer-umap", config, lambda: _layer_umaps(
-        arrays, int(seed), int(n_components), int(n_neighbors), float(min_dist), str(metric), bool(chained)), cache)
+    args = (arrays, int(seed), int(n_components), int(n_neighbors), float(min_dist), str(metric), bool(chained))
+    if in_process is None:
+        in_process = os.environ.get("TOURBOOK_UMAP_IN_PROCESS") == "1"
+    if in_process:
+        return cached_series("layer-umap", config, lambda: _layer_umaps(*args), cache)
+    return cached_series("layer-umap", config, lambda: run_in_child(
+        _layer_umaps, *args, what=f"UMAP of {len(arrays)} layer(s) of {n} points"), cache)
 
 
 def _layer_umaps(arrays, seed, p, k, min_dist, metric, chained) -> np.ndarray:
