@@ -16,8 +16,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     exit 1
   fi
 fi
-# Two workers (pytest-xdist): the tests that read the built book run on one of them (it builds the book
-# first), everything else on the other meanwhile. TOURBOOK_TEST_WORKERS=0 runs the suite in one process.
+# Two workers (pytest-xdist); the book is built once (tests/conftest.py: built_book holds a lock).
+# TOURBOOK_TEST_WORKERS=0 runs the suite in one process.
 workers=${TOURBOOK_TEST_WORKERS:-2}
 if [ "$workers" = 0 ]; then
   python -m pytest "$@"

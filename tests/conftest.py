@@ -49,9 +49,9 @@ BOOK_GROUP = "built-book"
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group marks into the test ids
 def pytest_collection_modifyitems(config, items):
-    """The tests that read the built book run first and, under pytest-xdist's ``--dist loadgroup``
-    (``scripts/run-tests.sh`` runs two workers), on one worker: it builds the book, the longest step of
-    a cold run, while the other worker runs the rest of the suite."""
+    """The tests that read the built book run first, marked as one ``xdist_group`` for
+    ``--dist loadgroup`` (``scripts/run-tests.sh`` runs two workers). In the runs measured so far xdist
+    still gave them to both workers; the build's lock (``built_book``) keeps it to one build per run."""
     book = [item for item in items if "built_book" in getattr(item, "fixturenames", ())]
     for item in book:
         item.add_marker(pytest.mark.xdist_group(BOOK_GROUP))
