@@ -57,18 +57,16 @@ def model_fingerprint(model: torch.nn.Module) -> str:
 
 
 def _cached(kind: str, config: dict, compute: Callable[[], dict], cache: bool) -> dict:
-    if not cache:
-        result = compute()
-        release_memory()
-        return result
-    text = json.dumps(config, sort_keys=True, default=str)
-    path = cache_dir("atlas") / f"{kind}-{config_hash(config)}.npz"
-    stored = load_npz(path)
-    if stored is not None and str(stored.pop("config", "")) == text:
-        return stored
+    if cache:
+        text = json.dumps(config, sort_keys=True, default=str)
+        path = cache_dir("atlas") / f"{kind}-{config_hash(config)}.npz"
+        stored = load_npz(path)
+        if stored is not None and str(stored.pop("config", "")) == text:
+            return stored
     result = compute()
     release_memory()                    # the stage's freed buffers back to the system (tourlib.memory)
-    try_save_npz(path, what=f"the atlas {kind}", config=np.array(text), **result)
+    if cache:
+        try_save_npz(path, what=f"the atlas {kind}", config=np.array(text), **result)
     return result
 
 

@@ -100,8 +100,9 @@ def live_section(controls: Mapping[str, Any], run: Callable[[dict], Any], *, but
     ``run(values)`` computes from the controls' values and returns what to show (a Bokeh figure, a
     widget, anything ``display`` takes) or None; its ``print`` output and errors appear in the output
     area and stay there. ``busy``: a status line shown beside the buttons while ``run`` runs (in
-    ``section.status``, outside the output, so clearing it never wipes what the run printed). ``actions``: more buttons, ``label → f(section)``; what they
-    print (and their errors) appears in ``section.notes``, below the output, replaced on every press.
+    ``section.status``, outside the output, so clearing it never wipes what the run printed).
+    ``actions``: more buttons, ``label → f(section)``; what they print (and their errors) appears in
+    ``section.notes``, below the output, replaced on every press.
     ``on_change``: ``control name → f(section)`` called when that control changes (without re-running);
     ``rerun_on``: control names whose change re-runs. ``run_on_start``: run once when shown.
     ``on_shown(section)``: called after every run, once ``section.shown`` is the new result (e.g. to
